@@ -1,0 +1,58 @@
+"""The `orgmetrics` command: collect | aggregate | report | run | verify | demo.
+
+Each sub-command lives in `orgmetrics/commands/<name>.py` and calls into the library.
+Errors derived from `OrgmetricsError` end the command with one line on stderr and
+the exit code of their class (see `orgmetrics.errors.ExitCode`); no traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from orgmetrics import __version__
+from orgmetrics.commands.aggregate import aggregate
+from orgmetrics.commands.collect import collect
+from orgmetrics.commands.demo import demo
+from orgmetrics.commands.demo_run import demo_run
+from orgmetrics.commands.report import report, run, verify
+from orgmetrics.errors import OrgmetricsError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="orgmetrics")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """Engineering and security metrics of a GitHub organisation, as an audit report."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+cli.add_command(collect)
+cli.add_command(aggregate)
+cli.add_command(report)
+cli.add_command(run)
+cli.add_command(verify)
+demo.add_command(demo_run)
+cli.add_command(demo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the CLI, turning known errors into one line + exit code."""
+    try:
+        cli.main(args=argv, prog_name="orgmetrics", standalone_mode=False)
+    except OrgmetricsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(0)

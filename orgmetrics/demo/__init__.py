@@ -1,0 +1,1 @@
+"""The built-in demo organisation: a deterministic synthetic org and a fake GitHub serving it."""

@@ -1,0 +1,55 @@
+"""The JSON Schemas of the project's documents and the one function that checks them.
+
+`validate(document, "raw_repo", source=path)` raises `SchemaError` naming the file,
+the JSON path and the rule that failed (the first error in a stable order).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from orgmetrics.errors import SchemaError
+
+RAW_REPO = "raw_repo"
+DASHBOARD = "dashboard"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The schema `<name>.schema.json` shipped in this package."""
+    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def json_path(error: ValidationError) -> str:
+    """The failing location as a JSONPath, e.g. `$.pull_requests.items[3].created_at`."""
+    path = "$"
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def validate(document: Any, name: str, *, source: str) -> None:
+    """Check `document` against schema `name`; raise `SchemaError` on the first violation."""
+    errors = sorted(_validator(name).iter_errors(document), key=lambda e: list(map(str, e.path)))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SchemaError(
+            f"{source}: {json_path(first)} violates '{first.validator}' of the {name} schema: "
+            f"{first.message}{more}"
+        )
