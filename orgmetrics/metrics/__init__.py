@@ -1,0 +1,1 @@
+"""Pure metric functions over pandas frames, one module per contract section."""
