@@ -8,7 +8,7 @@ number, state, severity, created_at, fixed_at, dismissed_at, auto_dismissed_at, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -79,10 +79,20 @@ class Availability:
 
 def normalize_severity(value: object) -> str | None:
     """Lower-case a severity; GitHub GraphQL's `MODERATE` is the REST `medium`."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
+    if not isinstance(value, str):
+        return None  # None, NaN and pd.NA: no severity
     text = str(value).strip().lower()
     return "medium" if text == "moderate" else text
+
+
+def severities(column: pd.Series) -> pd.Series:
+    """`normalize_severity` over a column, vectorised (NaN stays NaN)."""
+    lowered = (
+        column.astype("object")
+        .where(column.notna(), None)
+        .map(lambda v: None if v is None else str(v).strip().lower())
+    )
+    return lowered.replace({"moderate": "medium"})
 
 
 def _ts(moment: datetime) -> pd.Timestamp:
@@ -124,7 +134,7 @@ def _dependabot_repo(
     alerts: pd.DataFrame, window: Window, sla_days: Mapping[str, int]
 ) -> dict[str, Any]:
     """The Dependabot keys for one repo (or the pooled org) from its Dependabot alerts."""
-    severity = alerts["severity"].map(normalize_severity)
+    severity = severities(alerts["severity"])
     open_now = open_at(alerts, "dependabot", window.end)
     counts = {sev: int((open_now & (severity == sev)).sum()) for sev in SEVERITIES}
     total = int(open_now.sum())
@@ -168,7 +178,7 @@ def trend(at_start: int | None, at_end: int | None) -> str | None:
 
 def _code_severity_counts(alerts: pd.DataFrame, open_now: pd.Series) -> dict[str, int]:
     """Open code-scanning alerts per severity; critical/high/medium/low are always present."""
-    severity = alerts["severity"].map(normalize_severity).fillna("unknown")
+    severity = severities(alerts["severity"]).fillna("unknown")
     counts = {sev: 0 for sev in SEVERITIES}
     for sev, n in severity[open_now].value_counts().items():
         counts[str(sev)] = int(n)
@@ -275,20 +285,18 @@ def _org(
     return org
 
 
-def availability_from_flags(rows: Iterable[Mapping[Any, Any]]) -> dict[str, Availability]:
-    """Availability per repo from rows holding `name` and `available_<source>` booleans."""
-    return {
-        str(row["name"]): Availability(
-            dependabot=bool(row["available_dependabot"]),
-            code_scanning=bool(row["available_code_scanning"]),
-            secret_scanning=bool(row["available_secret_scanning"]),
-        )
-        for row in rows
-    }
-
-
 def compute(frames: Any, window: Window, params: MetricParams) -> SectionResult:
-    """Section entry point used by the aggregator: `frames.alerts` and `frames.repos`."""
+    """Section entry point used by the aggregator: `frames.alerts` over the scanned repos."""
     repos: pd.DataFrame = frames.repos
-    availability = availability_from_flags(repos.to_dict("records"))
+    scanned = repos[~repos["archived"].astype(bool)]
+    availability = {
+        str(name): Availability(bool(dep), bool(code), bool(secret))
+        for name, dep, code, secret in zip(
+            scanned["repo"],
+            scanned["available_dependabot"],
+            scanned["available_code_scanning"],
+            scanned["available_secret_scanning"],
+            strict=True,
+        )
+    }
     return compute_security(frames.alerts, availability, window, params)
