@@ -17,6 +17,7 @@ import pandas as pd
 
 from orgmetrics.metrics.base import SectionResult, Window
 from orgmetrics.metrics.params import MetricParams
+from orgmetrics.metrics.stats import in_window, mean, round_hours
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
 SOURCES: tuple[str, ...] = ("dependabot", "code_scanning", "secret_scanning")
@@ -122,12 +123,7 @@ def open_at(alerts: pd.DataFrame, source: str, moment: datetime) -> pd.Series:
 
 
 def _in_window(column: pd.Series, window: Window) -> pd.Series:
-    stamps = _utc(column)
-    return (stamps >= _ts(window.start)) & (stamps < _ts(window.end))
-
-
-def _round1(value: float) -> float:
-    return round(float(value) + 0.0, 1)
+    return in_window(_utc(column), window)
 
 
 def _dependabot_repo(
@@ -142,7 +138,7 @@ def _dependabot_repo(
     fixed = _in_window(alerts["fixed_at"], window)
     hours = (_utc(alerts["fixed_at"]) - _utc(alerts["created_at"])).dt.total_seconds() / 3600.0
     fixed_hours = hours[fixed]
-    mttr = _round1(fixed_hours.mean()) if len(fixed_hours) else None
+    mttr = round_hours(mean(fixed_hours))
 
     dismissed = _in_window(alerts["dismissed_at"], window) | _in_window(
         alerts["auto_dismissed_at"], window
