@@ -259,3 +259,35 @@ def test_normalize_severity() -> None:
     assert normalize_severity("MODERATE") == "medium"
     assert normalize_severity("High") == "high"
     assert normalize_severity(None) is None
+
+
+def test_compute_from_frames_skips_archived_repos_and_reads_availability() -> None:
+    from orgmetrics.metrics.frames import build_frames
+    from orgmetrics.metrics.security import compute
+    from tests.unit._metrics_fixtures import WINDOW as FIX_WINDOW
+    from tests.unit._metrics_fixtures import doc, listing
+
+    open_high = {
+        "number": 1,
+        "state": "open",
+        "severity": "high",
+        "package": "lib",
+        "created_at": "2024-03-10T00:00:00Z",
+        "fixed_at": None,
+        "dismissed_at": None,
+        "auto_dismissed_at": None,
+    }
+    frames = build_frames(
+        [
+            doc(
+                "a", dependabot_alerts=[open_high], secret_scanning_alerts=listing(available=False)
+            ),
+            doc("old", archived=True, dependabot_alerts=[{**open_high, "number": 2}]),
+        ]
+    )
+    result = compute(frames, FIX_WINDOW, PARAMS)
+    assert sorted(result.repos) == ["a"]
+    assert result.repos["a"]["high"] == 1
+    assert result.repos["a"]["secrets"] is None
+    assert result.org["high"] == 1
+    assert result.org["coverage"]["secret_scanning"] == {"available": 0, "unavailable": 1}
