@@ -1,0 +1,1 @@
+"""The versioned audit report: escaping, tables, figures, sections, render engines, manifest."""
