@@ -1,0 +1,288 @@
+"""The collector's GraphQL documents, built from small parts so several repos share one query.
+
+Two kinds of query:
+- `repo_facts_query(n)`: for `n` repos at once, what the plan needs before the heavy query:
+  emptiness, label names (to find incident labels) and Dependabot evidence. The evidence sits
+  in a second alias per repo (`d<i>`) so a permission error there cannot null the facts.
+- `repo_batch_query(specs)`: the first page of every GraphQL source for several repos
+  (aliases `r<i>`); `page_query(source)` fetches a further page of one source of one repo.
+Every query text these functions can produce is validated against GitHub's published schema
+in `tests/integration/test_collect_graphql.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PR_PAGE = 50
+REVIEWS_PAGE = 30
+PR_COMMITS = 10
+DEPLOYMENTS_PAGE = 50
+STATUSES_PAGE = 30
+ISSUES_PAGE = 50
+RELEASES_PAGE = 25
+HISTORY_PAGE = 100
+LABELS_PAGE = 100
+
+FRAGMENTS: dict[str, str] = {
+    "PRFields": f"""
+fragment PRFields on PullRequestConnection {{
+  pageInfo {{ hasNextPage endCursor }}
+  nodes {{
+    number title state isDraft createdAt updatedAt mergedAt closedAt baseRefName
+    author {{ __typename login }}
+    labels(first: 20) {{ nodes {{ name }} }}
+    commits(first: {PR_COMMITS}) {{ nodes {{ commit {{ authoredDate }} }} }}
+    timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT]) {{
+      nodes {{ ... on ReadyForReviewEvent {{ createdAt }} }}
+    }}
+    reviews(first: {REVIEWS_PAGE}) {{ ...ReviewFields }}
+  }}
+}}""",
+    "ReviewFields": """
+fragment ReviewFields on PullRequestReviewConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes { state submittedAt author { __typename login } }
+}""",
+    "DeploymentFields": f"""
+fragment DeploymentFields on DeploymentConnection {{
+  pageInfo {{ hasNextPage endCursor }}
+  nodes {{
+    databaseId environment originalEnvironment createdAt commitOid
+    ref {{ name }}
+    statuses(first: {STATUSES_PAGE}) {{
+      pageInfo {{ hasNextPage }}
+      nodes {{ state createdAt }}
+    }}
+  }}
+}}""",
+    "IssueFields": """
+fragment IssueFields on IssueConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes { number title state createdAt updatedAt closedAt labels(first: 20) { nodes { name } } }
+}""",
+    "ReleaseFields": """
+fragment ReleaseFields on ReleaseConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes { databaseId tagName name isDraft isPrerelease createdAt publishedAt }
+}""",
+    "HistoryFields": """
+fragment HistoryFields on CommitHistoryConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes { oid authoredDate author { email user { login } } }
+}""",
+    "LabelFields": """
+fragment LabelFields on LabelConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes { name }
+}""",
+}
+
+_FRAGMENT_USE = re.compile(r"\.\.\.([A-Z]\w*)")
+
+
+def _with_fragments(body: str) -> str:
+    """Append exactly the fragments `body` uses (GraphQL rejects unused ones), transitively."""
+    needed: list[str] = []
+    pending = _FRAGMENT_USE.findall(body)
+    while pending:
+        name = pending.pop()
+        if name in FRAGMENTS and name not in needed:
+            needed.append(name)
+            pending.extend(_FRAGMENT_USE.findall(FRAGMENTS[name]))
+    return body + "".join(FRAGMENTS[name] for name in sorted(needed))
+
+
+# ------------------------------------------------------------------ sources
+# A GraphQL source of a repo: its selection inside `repository { ... }` (first page or a
+# later one via `$after`), and the variables that selection needs beyond $owner/$name.
+
+
+@dataclass(frozen=True)
+class Source:
+    """One paginated GraphQL connection of a repository."""
+
+    key: str  # alias inside the repository selection
+    page_size: int  # `first` of the first page (later pages: $first, the client may halve it)
+    template: str  # selection with {key} {first} {after} {labels} placeholders
+    variables: tuple[tuple[str, str], ...] = ()  # (name, GraphQL type) used by the template
+
+    def selection(self, *, after: bool, labels_var: str = "$labels") -> str:
+        """The selection for the first page (after=False) or a later page ($first/$after)."""
+        return self.template.format(
+            key=self.key,
+            first="$first" if after else str(self.page_size),
+            after=", after: $after" if after else "",
+            labels=labels_var,
+        )
+
+
+def _source(key: str, page_size: int, template: str, *variables: tuple[str, str]) -> Source:
+    return Source(key, page_size, template, tuple(variables))
+
+
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in (
+        _source(
+            "recentPRs",
+            PR_PAGE,
+            "{key}: pullRequests(first: {first}{after},"
+            " orderBy: {{field: UPDATED_AT, direction: DESC}}) {{ ...PRFields }}",
+        ),
+        _source(
+            "openPRs",
+            PR_PAGE,
+            "{key}: pullRequests(first: {first}{after}, states: [OPEN],"
+            " orderBy: {{field: CREATED_AT, direction: ASC}}) {{ ...PRFields }}",
+        ),
+        _source(
+            "deployments",
+            DEPLOYMENTS_PAGE,
+            "{key}: deployments(first: {first}{after},"
+            " orderBy: {{field: CREATED_AT, direction: DESC}}) {{ ...DeploymentFields }}",
+        ),
+        _source(
+            "recentIncidents",
+            ISSUES_PAGE,
+            "{key}: issues(first: {first}{after}, labels: {labels},"
+            " filterBy: {{since: $issuesSince}}, orderBy: {{field: UPDATED_AT, direction: DESC}})"
+            " {{ ...IssueFields }}",
+            ("issuesSince", "DateTime!"),
+        ),
+        _source(
+            "openIncidents",
+            ISSUES_PAGE,
+            "{key}: issues(first: {first}{after}, labels: {labels}, states: [OPEN],"
+            " orderBy: {{field: CREATED_AT, direction: ASC}}) {{ ...IssueFields }}",
+        ),
+        _source(
+            "releases",
+            RELEASES_PAGE,
+            "{key}: releases(first: {first}{after},"
+            " orderBy: {{field: CREATED_AT, direction: DESC}}) {{ ...ReleaseFields }}",
+        ),
+        _source(
+            "history",
+            HISTORY_PAGE,
+            "defaultBranchRef {{ name target {{ ... on Commit {{"
+            " {key}: history(first: {first}{after}, since: $since, until: $until)"
+            " {{ ...HistoryFields }} }} }} }}",
+            ("since", "GitTimestamp!"),
+            ("until", "GitTimestamp!"),
+        ),
+        _source("labels", LABELS_PAGE, "{key}: labels(first: {first}{after}) {{ ...LabelFields }}"),
+    )
+}
+
+INCIDENT_SOURCES = ("recentIncidents", "openIncidents")
+
+
+def connection_path(source: str) -> tuple[str, ...]:
+    """Where a source's connection sits inside the `repository` object of an answer."""
+    if source == "history":
+        return ("defaultBranchRef", "target", "history")
+    return (source,)
+
+
+@dataclass(frozen=True)
+class BatchRepo:
+    """A repo in a batch query: its name and the incident label names found in it."""
+
+    name: str
+    incident_labels: tuple[str, ...] = ()
+
+
+def repo_facts_query(count: int) -> str:
+    """Facts for `count` repos (variables $owner, $n0..): labels, emptiness, Dependabot."""
+    names = ", ".join(f"$n{i}: String!" for i in range(count))
+    parts = []
+    for i in range(count):
+        parts.append(
+            f"  r{i}: repository(owner: $owner, name: $n{i}) {{ name isEmpty "
+            f"{SOURCES['labels'].selection(after=False)} }}\n"
+            f"  d{i}: repository(owner: $owner, name: $n{i}) {{ hasVulnerabilityAlertsEnabled }}\n"
+        )
+    body = (
+        f"query RepoFacts($owner: String!, {names}) {{\n  rateLimit {{ cost remaining resetAt }}\n"
+        + "".join(parts)
+        + "}\n"
+    )
+    return _with_fragments(body)
+
+
+def repo_batch_query(repos: list[BatchRepo]) -> str:
+    """The first page of every source for several repos (aliases `r<i>`).
+
+    Variables: $owner, $since, $until, $issuesSince, and per repo `$n<i>` (name) and
+    `$l<i>` (incident labels, only for repos that have some).
+    """
+    declared = [
+        "$owner: String!",
+        "$since: GitTimestamp!",
+        "$until: GitTimestamp!",
+    ]
+    uses_issues = any(repo.incident_labels for repo in repos)
+    if uses_issues:
+        declared.append("$issuesSince: DateTime!")
+    parts = []
+    for i, repo in enumerate(repos):
+        declared.append(f"$n{i}: String!")
+        keys = ["recentPRs", "openPRs", "deployments", "releases", "history"]
+        if repo.incident_labels:
+            declared.append(f"$l{i}: [String!]")
+            keys[3:3] = list(INCIDENT_SOURCES)
+        selections = " ".join(
+            SOURCES[key].selection(after=False, labels_var=f"$l{i}") for key in keys
+        )
+        parts.append(f"  r{i}: repository(owner: $owner, name: $n{i}) {{ {selections} }}\n")
+    body = (
+        f"query RepoBatch({', '.join(declared)}) {{\n  rateLimit {{ cost remaining resetAt }}\n"
+        + "".join(parts)
+        + "}\n"
+    )
+    return _with_fragments(body)
+
+
+def batch_variables(
+    owner: str, repos: list[BatchRepo], *, since: str, until: str
+) -> dict[str, object]:
+    """The variables of `repo_batch_query(repos)`."""
+    variables: dict[str, object] = {"owner": owner, "since": since, "until": until}
+    if any(repo.incident_labels for repo in repos):
+        variables["issuesSince"] = since
+    for i, repo in enumerate(repos):
+        variables[f"n{i}"] = repo.name
+        if repo.incident_labels:
+            variables[f"l{i}"] = list(repo.incident_labels)
+    return variables
+
+
+def page_query(source: str) -> str:
+    """A later page of one source of one repo: $owner, $name, $first, $after (+ the source's)."""
+    spec = SOURCES[source]
+    declared = ["$owner: String!", "$name: String!", "$first: Int!", "$after: String"]
+    declared += [f"${name}: {kind}" for name, kind in spec.variables]
+    if "{labels}" in spec.template:
+        declared.append("$labels: [String!]")
+    body = (
+        f"query RepoPage_{source}({', '.join(declared)}) {{\n"
+        "  rateLimit { cost remaining resetAt }\n"
+        f"  repository(owner: $owner, name: $name) {{ {spec.selection(after=True)} }}\n"
+        "}\n"
+    )
+    return _with_fragments(body)
+
+
+def reviews_page_query() -> str:
+    """Further reviews of one PR: variables $owner, $name, $number, $first, $after."""
+    body = (
+        "query PullRequestReviews($owner: String!, $name: String!, $number: Int!,"
+        " $first: Int!, $after: String) {\n"
+        "  rateLimit { cost remaining resetAt }\n"
+        "  repository(owner: $owner, name: $name) { pullRequest(number: $number) {\n"
+        "    reviews(first: $first, after: $after) { ...ReviewFields } } }\n"
+        "}\n"
+    )
+    return _with_fragments(body)

@@ -1,0 +1,56 @@
+"""Every GraphQL document the collector can send is valid against GitHub's published schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgmetrics.collect import graphql_queries as q
+from orgmetrics.demo.graphql_api import validate_query
+
+BATCHES = [
+    [q.BatchRepo("one")],
+    [q.BatchRepo("one", ("incident",))],
+    [q.BatchRepo("a", ("incident", "sev1")), q.BatchRepo("b"), q.BatchRepo("c", ("outage",))],
+]
+
+
+@pytest.mark.parametrize("repos", BATCHES, ids=["plain", "incidents", "mixed"])
+def test_batch_queries_are_valid(repos: list[q.BatchRepo]) -> None:
+    assert validate_query(q.repo_batch_query(repos)) == []
+
+
+@pytest.mark.parametrize("count", [1, 7, 50])
+def test_facts_queries_are_valid(count: int) -> None:
+    assert validate_query(q.repo_facts_query(count)) == []
+
+
+@pytest.mark.parametrize("source", sorted(q.SOURCES))
+def test_page_queries_are_valid(source: str) -> None:
+    assert validate_query(q.page_query(source)) == []
+
+
+def test_reviews_page_query_is_valid() -> None:
+    assert validate_query(q.reviews_page_query()) == []
+
+
+def test_validation_is_not_vacuous() -> None:
+    broken = q.page_query("releases").replace("tagName", "tagname")
+    assert validate_query(broken) != []
+
+
+def test_batch_declares_labels_only_for_repos_that_have_incident_labels() -> None:
+    text = q.repo_batch_query([q.BatchRepo("a"), q.BatchRepo("b", ("incident",))])
+    assert "$l1: [String!]" in text
+    assert "$l0" not in text
+    variables = q.batch_variables(
+        "org", [q.BatchRepo("a"), q.BatchRepo("b", ("incident",))], since="S", until="U"
+    )
+    assert variables == {
+        "owner": "org",
+        "since": "S",
+        "until": "U",
+        "issuesSince": "S",
+        "n0": "a",
+        "n1": "b",
+        "l1": ["incident"],
+    }
