@@ -49,6 +49,7 @@ import pandas as pd
 from orgmetrics.metrics.bots import is_bot_actor, is_bot_commit
 
 DT = "datetime64[us, UTC]"
+DT_TYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")  # the same dtype, as an object
 STR = "str"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
