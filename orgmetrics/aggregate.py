@@ -14,9 +14,11 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import numpy as np
 
 from orgmetrics.errors import ConfigError, OrgmetricsError, SchemaError
@@ -24,7 +26,7 @@ from orgmetrics.metrics import data_quality, risk, security, series
 from orgmetrics.metrics.base import SectionResult, Window
 from orgmetrics.metrics.frames import Frames, build_frames
 from orgmetrics.metrics.params import MetricParams
-from orgmetrics.schema import DASHBOARD, RAW_REPO, validate
+from orgmetrics.schema import DASHBOARD, RAW_REPO, load_schema, validate
 from orgmetrics.store import DataDir, atomic_write_text, dumps_canonical
 from orgmetrics.timeutil import days_before, parse_iso, to_iso
 
@@ -68,6 +70,19 @@ def _section_modules() -> dict[str, SectionCompute]:
         "security": security.compute,
         "activity": activity.compute,
     }
+
+
+@cache
+def _fast_validator(name: str) -> Any:
+    """A compiled (Rust) validator of the shipped schema `name`, for the common valid case."""
+    return jsonschema_rs.validator_for(load_schema(name))
+
+
+def check_document(document: Any, name: str, *, source: str) -> None:
+    """Validate fast; on a violation let `orgmetrics.schema.validate` name the path and rule."""
+    if not _fast_validator(name).is_valid(document):
+        validate(document, name, source=source)
+        raise SchemaError(f"{source}: violates the {name} schema")  # both validators must agree
 
 
 def _read(path: Path, root: Path, inputs: dict[str, str]) -> Any:
@@ -136,7 +151,7 @@ def load_snapshot(
     docs: list[dict[str, Any]] = []
     for path in files:
         doc = _read(path, data.root, inputs)
-        validate(doc, RAW_REPO, source=str(path))
+        check_document(doc, RAW_REPO, source=str(path))
         if doc["run_id"] != rid:
             raise SchemaError(f"{path}: $.run_id is {doc['run_id']!r}, expected {rid!r}")
         docs.append(doc)
@@ -288,7 +303,7 @@ def aggregate_snapshot(
     snapshot = load_snapshot(data.root, run_id, allow_incomplete=allow_incomplete)
     window = resolve_window(snapshot, window_days, as_of)
     dashboard = build_dashboard(snapshot, window, params or MetricParams())
-    validate(dashboard, DASHBOARD, source="dashboard.json (before writing)")
+    check_document(dashboard, DASHBOARD, source="dashboard.json (before writing)")
     if not write:
         return AggregateResult(dashboard, None, None, dict(snapshot.inputs))
     text = dumps_canonical(dashboard)
