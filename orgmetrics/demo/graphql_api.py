@@ -231,6 +231,15 @@ class _Analyser:
                     here,
                 )
                 return
+            if first is not None and last is not None:
+                self._error(
+                    "INVALID_PAGINATION",
+                    f"Passing both `first` and `last` to paginate the `{name}` connection is "
+                    "not supported.",
+                    node,
+                    here,
+                )
+                return
             for arg, value in (("first", first), ("last", last)):
                 if value is not None and value > MAX_PAGE:
                     self._error(
@@ -249,7 +258,7 @@ class _Analyser:
                         here,
                     )
                     return
-            size = max(first or 0, last or 0)
+            size: int = first if first is not None else (last or 0)
             self.result.requests += multiplier
             child = multiplier * size
             self.result.nodes += child

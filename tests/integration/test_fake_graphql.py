@@ -201,3 +201,25 @@ def test_same_seed_same_answer(org: Org, fake: FakeGitHub) -> None:
         a = post(fake, PRS_WITH_REVIEWS, variables).json()["data"]["repository"]
         b = post(other, PRS_WITH_REVIEWS, variables).json()["data"]["repository"]
     assert a == b
+
+
+def test_saml_protected_repo_gives_partial_data_and_forbidden() -> None:
+    twin = generate_org(seed=7, n_repos=25, now=NOW)
+    by_name = sorted(twin.repos, key=lambda r: r.name.lower())[:5]
+    locked = by_name[1]
+    locked.saml_protected = True  # type: ignore[attr-defined]  # the fake's FORBIDDEN hook
+    q = """{ organization(login: "demo-org") {
+      repositories(first: 5, orderBy: {field: NAME, direction: ASC}) { nodes { name } } } }"""
+    with FakeGitHub(twin) as server:
+        client = GitHubClient(
+            "x", api_url=server.url, graphql_url=server.graphql_url, sleep=lambda _: None
+        )
+        result = client.graphql(q)
+    assert result.data is not None
+    nodes = result.data["organization"]["repositories"]["nodes"]
+    assert nodes[1] is None
+    assert [n["name"] for n in nodes if n] == [r.name for r in by_name if r is not locked]
+    (error,) = result.errors
+    assert error["type"] == "FORBIDDEN"
+    assert error["path"] == ["organization", "repositories", "nodes", 1]
+    assert error["extensions"] == {"saml_failure": True}

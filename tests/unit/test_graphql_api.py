@@ -397,6 +397,18 @@ def test_more_than_100_records_is_refused(org: Org) -> None:
     )
 
 
+def test_first_and_last_together_are_refused(org: Org) -> None:
+    body = execute_graphql(
+        org,
+        '{ organization(login: "demo-org") { repositories(first: 1, last: 1) { totalCount } } }',
+        None,
+    ).body
+    assert body["errors"][0]["message"] == (
+        "Passing both `first` and `last` to paginate the `repositories` connection is not "
+        "supported."
+    )
+
+
 def test_invalid_field_is_a_github_style_error(org: Org) -> None:
     q = '{ repository(owner:"demo-org", name:"api") { nope } }'
     body = execute_graphql(org, q, None).body
