@@ -341,15 +341,15 @@ def tiny_org() -> Org:
     )
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeGitHub]:
+@pytest.fixture(scope="module", name="fake")
+def fake_fixture() -> Iterator[FakeGitHub]:
     """A running fake over the tiny org (token required: TOKEN)."""
     with FakeGitHub(tiny_org(), token=TOKEN) as server:
         yield server
 
 
-@pytest.fixture()
-def gh(fake: FakeGitHub) -> Iterator[requests.Session]:
+@pytest.fixture(name="gh")
+def gh_fixture(fake: FakeGitHub) -> Iterator[requests.Session]:
     """A requests session authenticated for `fake`; faults cleared after the test."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {TOKEN}"
