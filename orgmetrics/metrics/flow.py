@@ -183,7 +183,7 @@ def compute(frames: Frames, window: Window, params: MetricParams) -> SectionResu
         if repo not in available:
             result.repos[repo] = _unknown()
             continue
-        parts = [g.get(repo, e) for g, e in zip(groups, empties, strict=True)]
-        result.repos[repo] = _section(*parts, int(bots_by_repo.get(repo, 0)))
+        m, rv, w = (g.get(repo, e) for g, e in zip(groups, empties, strict=True))
+        result.repos[repo] = _section(m, rv, w, int(bots_by_repo.get(repo, 0)))
     result.org = _section(merged, reviewed, wip, len(keys)) if available else _unknown()
     return result
