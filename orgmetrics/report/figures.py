@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 FIGSIZE = (7.0, 3.2)
 SEVERITY_COLOURS = {"critical": "#7a1f1f", "high": "#c0392b", "medium": "#e69f00", "low": "#999999"}
-STYLE = {
+STYLE: Any = {
     "svg.hashsalt": "orgmetrics",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -53,10 +53,13 @@ def series_points(series: Any) -> dict[str, list[tuple[str, float]]]:
     """Normalise `series` to {metric: [(period start, value), ...]} (numeric values only).
 
     Accepts a list of period rows (`{"week_start"|"week"|"start"|"date": ..., metric: n}`),
-    a `{"weekly": rows}` wrapper, or `{metric: [{"week_start"|...: ..., "value": n}]}`.
+    a `{"weeks": rows}` / `{"weekly": rows}` wrapper (a by-severity dict counts as its total),
+    or `{metric: [{"week_start"|...: ..., "value": n}]}`.
     """
-    if isinstance(series, Mapping) and isinstance(series.get("weekly"), list):
-        series = series["weekly"]
+    for wrapper in ("weeks", "weekly"):
+        if isinstance(series, Mapping) and isinstance(series.get(wrapper), list):
+            series = series[wrapper]
+            break
     out: dict[str, list[tuple[str, float]]] = {}
 
     def period(row: Mapping[str, Any]) -> str | None:
@@ -70,6 +73,10 @@ def series_points(series: Any) -> dict[str, list[tuple[str, float]]]:
             if not isinstance(row, Mapping) or period(row) is None:
                 continue
             for key, value in row.items():
+                if isinstance(value, Mapping):  # e.g. open_vulns by severity -> their total
+                    parts = list(value.values())
+                    if parts and all(isinstance(v, int | float) for v in parts):
+                        value = sum(parts)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     out.setdefault(key, []).append((str(period(row)), float(value)))
     elif isinstance(series, Mapping):

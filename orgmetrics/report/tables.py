@@ -24,12 +24,12 @@ def fmt_count(value: object) -> str:
 
 def fmt_hours(value: object) -> str:
     """Hours with one decimal (the contract's rounding), or N/A."""
-    return NA if not isinstance(value, int | float) else f"{float(value):.1f} h"
+    return NA if not isinstance(value, int | float) else f"{float(value):.1f}\u00a0h"
 
 
 def fmt_rate(value: object) -> str:
     """A fraction in [0, 1] as a percentage with one decimal, or N/A."""
-    return NA if not isinstance(value, int | float) else f"{float(value) * 100:.1f} %"
+    return NA if not isinstance(value, int | float) else f"{float(value) * 100:.1f}\u00a0%"
 
 
 def fmt_number(value: object, decimals: int = 2) -> str:
