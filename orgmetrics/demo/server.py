@@ -300,6 +300,9 @@ class FakeGitHub:
         )
         template = template or f"{method} (unknown)"
         rid = self._request_id()
+        token = _bearer(headers.get("authorization"))
+        authorized = token is not None and (self.token is None or token == self.token)
+        seen_token = token if authorized else None  # fault answers still show the rate headers
         fault = self.faults.take(method, path)
         malformed = False
         exhaust: Fault | None = None
@@ -311,7 +314,8 @@ class FakeGitHub:
                 time.sleep(fault.delay)
             elif fault.kind == "status":
                 answer = self._error(fault.status, _status_message(fault.status), rid)
-                return self._finish(method, raw_path, template, answer, is_graphql, None)
+                answer.resource = "graphql" if is_graphql else "core"
+                return self._finish(method, raw_path, template, answer, is_graphql, seen_token)
             elif fault.kind == "secondary_limit":
                 status = fault.status if fault.status in (403, 429) else 403
                 answer = self._error(
@@ -322,13 +326,13 @@ class FakeGitHub:
                 )
                 if fault.retry_after is not None:
                     answer.headers["retry-after"] = str(fault.retry_after)
-                return self._finish(method, raw_path, template, answer, is_graphql, None)
+                answer.resource = "graphql" if is_graphql else "core"
+                return self._finish(method, raw_path, template, answer, is_graphql, seen_token)
             elif fault.kind == "primary_limit":
                 exhaust = fault
             elif fault.kind == "malformed_json":
                 malformed = True
-        token = _bearer(headers.get("authorization"))
-        if token is None or (self.token is not None and token != self.token):
+        if token is None or not authorized:
             answer = self._error(401, "Bad credentials", rid, doc="https://docs.github.com/rest")
             return self._finish(method, raw_path, template, answer, is_graphql, None)
         resource = "graphql" if is_graphql else "core"
