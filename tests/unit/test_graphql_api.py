@@ -663,13 +663,14 @@ def test_fifty_prs_with_reviews_answer_well_under_100ms() -> None:
     big.repos[0].pulls = [_pr(n, reviews=list(reviews), labels=["a", "b"]) for n in range(1, 501)]
     variables = {"owner": "demo-org", "name": "api", "n": 50}
     execute_graphql(big, PRS_WITH_REVIEWS, variables)  # parse + validate once (cached)
-    best = min(_timed(big, variables) for _ in range(3))
+    # CPU time, best of 5: the shared test machine's load must not decide the result
+    best = min(_timed(big, variables) for _ in range(5))
     assert best < 0.1, f"{best * 1000:.0f} ms"
 
 
 def _timed(org: Org, variables: dict[str, Any]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     answer = execute_graphql(org, PRS_WITH_REVIEWS, variables)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(answer.body["data"]["repository"]["pullRequests"]["nodes"]) == 50
     return elapsed
