@@ -430,6 +430,39 @@ def test_invalid_field_is_a_github_style_error(org: Org) -> None:
     assert validate_query("{ repository(") != []
 
 
+def test_edges_carry_the_same_cursors_as_page_info(org: Org) -> None:
+    q = """{ repository(owner: "demo-org", name: "api") { pullRequests(first: 3, after: null) {
+      pageInfo { startCursor endCursor } edges { cursor node { number } } } } }"""
+    conn = data(org, q)["repository"]["pullRequests"]
+    assert [e["node"]["number"] for e in conn["edges"]] == [1, 2, 3]
+    assert conn["edges"][0]["cursor"] == conn["pageInfo"]["startCursor"]
+    assert conn["edges"][-1]["cursor"] == conn["pageInfo"]["endCursor"]
+    after_second = data(
+        org,
+        'query($c: String) { repository(owner: "demo-org", name: "api") { '
+        "pullRequests(first: 1, after: $c) { nodes { number } } } }",
+        {"c": conn["edges"][1]["cursor"]},
+    )
+    assert after_second["repository"]["pullRequests"]["nodes"] == [{"number": 3}]
+
+
+def test_cost_minimum_and_skipped_connections(org: Org) -> None:
+    assert execute_graphql(org, "{ __typename }", None).cost == 1
+    q = """query($skip: Boolean!) { organization(login: "demo-org") {
+      repositories(first: 100) { nodes {
+        issues(first: 100) @skip(if: $skip) { totalCount } } } } }"""
+    # with the issues: 1 + 100 requests -> 1 point, 10,100 nodes; skipped: 100 nodes
+    assert execute_graphql(org, q, {"skip": False}).node_count == 10_100
+    assert execute_graphql(org, q, {"skip": True}).node_count == 100
+
+
+def test_bad_variables_are_refused_before_execution(org: Org) -> None:
+    answer = execute_graphql(org, PRS_WITH_REVIEWS, {"owner": "demo-org", "n": 5})
+    assert answer.cost == 0
+    assert "data" not in answer.body
+    assert "$name" in answer.body["errors"][0]["message"]
+
+
 def test_aliases_fetch_several_repositories_in_one_query(org: Org) -> None:
     q = """{ a: repository(owner:"demo-org", name:"api") { nameWithOwner isPrivate isEmpty
                 pullRequests(first: 1) { totalCount } }
