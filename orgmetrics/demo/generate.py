@@ -480,7 +480,11 @@ def _build_repo(
         created_at=created,
         updated_at=created,
         pushed_at=created,
-        labels=["bug", "enhancement", "dependencies", "incident", "SEV1", "SEV2"],
+        # Every label any issue or PR of the demo uses (GitHub lists them all on the repo).
+        labels=[
+            *("bug", "enhancement", "dependencies", "question", "build"),
+            *("incident", "SEV1", "SEV2", "outage", "sev3"),
+        ],
     )
     if name == "empty-repo":
         repo.language = None
