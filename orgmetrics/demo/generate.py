@@ -369,7 +369,7 @@ def _profile(rng: random.Random, name: str, now: datetime, start: datetime) -> _
         releases_every_days=rng.choice((None, 14.0, 21.0, 30.0)),
         active_from=start,
         active_until=now,
-        extra_runs_per_day=rng.choice((0.0, 0.5, 1.0, 1.0)),
+        extra_runs_per_day=rng.choice((0.0, 0.0, 0.5, 1.0)),
         workflows=True,
         alerts=rng.randint(0, 18),
         bots=rng.random() < 0.8,
@@ -703,7 +703,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         pulls.append(pr)
         if wf_ci is not None:
             add_run(wf_ci, "pull_request", head, pr_commits[-1].sha, b.at(created, 30))
-            if rng.random() < 0.3:
+            if rng.random() < 0.2:
                 add_run(
                     wf_ci,
                     "pull_request",
@@ -1105,7 +1105,30 @@ def _specials(
                     reviews=[Review(b.nid(), b.team[0], "PENDING", None)],
                 )
             )
-        # An open incident (not closed yet) and one closed long ago.
+        # A merged PR whose author and one reviewer deleted their accounts (GitHub's "ghost").
+        t = ago(10)
+        merged = b.at(t, 20 * _HOUR)
+        pulls.append(
+            PullRequest(
+                0,
+                b.nid(),
+                "Work by a deleted account",
+                None,
+                "closed",
+                False,
+                t,
+                merged,
+                merged,
+                merged,
+                repo.default_branch,
+                "ghost/branch",
+                reviews=[
+                    Review(b.nid(), None, "COMMENTED", b.at(t, _HOUR)),
+                    Review(b.nid(), b.team[0], "APPROVED", b.at(t, 2 * _HOUR)),
+                ],
+            )
+        )
+        # An incident still open at the end of the history.
         t = ago(1)
         issues.append(
             Issue(
