@@ -275,11 +275,7 @@ def build_dashboard(
         "repos": repos,
         "top_risks": risk.top_risks(repos, TOP_RISKS),
         "series": series.compute(
-            frames,
-            window.as_of,
-            days_before(snapshot.as_of, snapshot.lookback_days),
-            params,
-            computes,
+            frames, window.as_of, days_before(snapshot.as_of, snapshot.lookback_days), params
         ),
         "inputs": dict(sorted(snapshot.inputs.items())),
         "params": _params_dict(params),

@@ -2,37 +2,38 @@
 
 Week k is the window `[end_k - 7 days, end_k)` with `end_k = as_of - 7k days`; only whole weeks
 inside the snapshot's event data (`snapshot as_of - lookback` .. `as_of`) are listed, oldest first.
-Each point is the org value of the section's own definition over that 7-day window, so a weekly
-point means exactly what the dashboard's key means over W = 7.
+Each point is the org value of the section key over that week, pooled as the section pools it,
+from the sections' own event helpers computed once up to `as_of` (so a deployment late in a week
+that an incident followed early the next week counts as failed, as it does at `as_of`). The last
+week equals the sections computed with W = 7.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
-from orgmetrics.metrics import security
-from orgmetrics.metrics.base import SectionResult, Window
+from orgmetrics.metrics import ci, dora, flow, security, stats
+from orgmetrics.metrics.base import Window
+from orgmetrics.metrics.frames import Frames
 from orgmetrics.metrics.params import MetricParams
 from orgmetrics.timeutil import to_iso
 
 WEEK = timedelta(days=7)
 
-# Series key -> (section, org key) of the headline metrics.
-SECTION_SERIES: dict[str, tuple[str, str]] = {
-    "deployments": ("dora", "deployments"),
-    "change_failure_rate": ("dora", "change_failure_rate"),
-    "lead_time_hours_median": ("dora", "lead_time_hours_median"),
-    "throughput": ("flow", "throughput"),
-    "cycle_time_median": ("flow", "cycle_time_median"),
-    "ci_failure_rate": ("ci", "ci_failure_rate"),
-}
-KEYS: tuple[str, ...] = ("week_start", "week_end", *SECTION_SERIES, "open_vulns")
-
-SectionCompute = Callable[[Any, Window, MetricParams], SectionResult]
+KEYS: tuple[str, ...] = (
+    "week_start",
+    "week_end",
+    "deployments",
+    "change_failure_rate",
+    "lead_time_hours_median",
+    "throughput",
+    "cycle_time_median",
+    "ci_failure_rate",
+    "open_vulns",
+)
 
 
 def week_windows(as_of: datetime, earliest: datetime) -> list[Window]:
@@ -58,25 +59,80 @@ def open_vulns(
     return out
 
 
+def _dora_weeks(
+    frames: Frames, params: MetricParams, as_of: datetime, windows: list[Window]
+) -> list[dict[str, Any]]:
+    """deployments, change failure rate and lead time median per week (org, pooled)."""
+    sources = dora.deployment_sources(frames, params, as_of)
+    events = dora.deployment_events(frames, params, as_of, sources)
+    incidents = dora.incident_issues(frames, params, as_of)
+    attributed = dora.failure_attribution(events, incidents, params)
+    leads = dora.lead_times(frames, params, as_of, events)
+    sourced = {r for r, s in sources.items() if s is not None}
+    with_incidents = sourced & set(frames.available_repos("incidents"))
+    prs_known = bool(sourced & set(frames.available_repos("pull_requests")))
+    cfr_events = attributed.loc[attributed["repo"].isin(with_incidents)]
+    rows: list[dict[str, Any]] = []
+    for window in windows:
+        ev = attributed.loc[stats.in_window(attributed["at"], window)]
+        cfr = cfr_events.loc[stats.in_window(cfr_events["at"], window)]
+        ok = cfr.loc[~cfr["failed"]]
+        bad = int(cfr["failed"].sum()) + int(ok["incident_followed"].sum())
+        lead = leads.loc[stats.in_window(leads["deployed_at"], window), "lead_hours"]
+        rows.append(
+            {
+                "deployments": int((~ev["failed"]).sum()) if sourced else None,
+                "change_failure_rate": stats.ratio(bad, len(cfr)) if with_incidents else None,
+                "lead_time_hours_median": stats.round_hours(stats.median(lead))
+                if prs_known and sourced
+                else None,
+            }
+        )
+    return rows
+
+
+def _flow_ci_weeks(
+    frames: Frames, params: MetricParams, windows: list[Window]
+) -> list[dict[str, Any]]:
+    """throughput, cycle time median and CI failure rate per week (org, pooled)."""
+    prs_known = bool(frames.available_repos("pull_requests"))
+    merged = flow.merged_prs(frames, params)
+    runs = ci.counted_runs(frames)
+    rows: list[dict[str, Any]] = []
+    for window in windows:
+        week_prs = merged.loc[stats.in_window(merged["merged_at"], window)]
+        week_runs = runs.loc[stats.in_window(runs["created_at"], window)]
+        rows.append(
+            {
+                "throughput": len(week_prs) if prs_known else None,
+                "cycle_time_median": stats.round_hours(stats.median(week_prs["cycle_hours"]))
+                if prs_known
+                else None,
+                "ci_failure_rate": stats.ratio(int(week_runs["failed"].sum()), len(week_runs)),
+            }
+        )
+    return rows
+
+
 def compute(
-    frames: Any,
-    as_of: datetime,
-    earliest: datetime,
-    params: MetricParams,
-    computes: Mapping[str, SectionCompute],
+    frames: Frames, as_of: datetime, earliest: datetime, params: MetricParams
 ) -> dict[str, Any]:
     """`{"period_days": 7, "weeks": [row, ...]}`, one row per whole week, oldest first."""
     windows = week_windows(as_of, earliest)
-    needed = sorted({section for section, _ in SECTION_SERIES.values()})
     vulns = open_vulns(
         frames.alerts, frames.available_repos("dependabot"), [w.end for w in windows]
     )
+    dora_rows = _dora_weeks(frames, params, as_of, windows)
+    flow_rows = _flow_ci_weeks(frames, params, windows)
     rows: list[dict[str, Any]] = []
-    for window, vuln in zip(windows, vulns, strict=True):
-        orgs = {section: computes[section](frames, window, params).org for section in needed}
-        row: dict[str, Any] = {"week_start": to_iso(window.start), "week_end": to_iso(window.end)}
-        for key, (section, org_key) in SECTION_SERIES.items():
-            row[key] = orgs[section].get(org_key)
-        row["open_vulns"] = vuln
-        rows.append(row)
+    for window, vuln, d_row, f_row in zip(windows, vulns, dora_rows, flow_rows, strict=True):
+        rows.append(
+            {
+                "week_start": to_iso(window.start),
+                "week_end": to_iso(window.end),
+                **d_row,
+                **f_row,
+                "open_vulns": vuln,
+            }
+        )
     return {"period_days": 7, "weeks": rows}

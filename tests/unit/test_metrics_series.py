@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from orgmetrics.metrics.base import SectionResult, Window
 from orgmetrics.metrics.frames import build_frames
 from orgmetrics.metrics.params import MetricParams
 from orgmetrics.metrics.series import compute, open_vulns, week_windows
-from tests.unit._metrics_fixtures import doc, listing
+from tests.unit._metrics_fixtures import deployment, doc, incident, listing, pr, run
 
 AS_OF = datetime(2024, 3, 31, tzinfo=UTC)
 
@@ -67,37 +66,68 @@ def test_open_vulns_at_each_week_end_over_available_repos_only() -> None:
     assert open_vulns(frames.alerts, [], ends) == [None, None, None]
 
 
-def test_compute_takes_each_weeks_org_value_from_the_section() -> None:
-    frames = build_frames([doc("a")])
-    calls: list[tuple[str, Window]] = []
-
-    def fake(section: str) -> Any:
-        def run(_frames: Any, window: Window, _params: MetricParams) -> SectionResult:
-            calls.append((section, window))
-            value = window.end.day  # a value that differs per week
-            return SectionResult(
-                org={
-                    "deployments": value,
-                    "change_failure_rate": None,
-                    "lead_time_hours_median": 1.5,
-                    "throughput": value + 1,
-                    "cycle_time_median": 0.0,
-                    "ci_failure_rate": 0.25,
-                }
-            )
-
-        return run
-
-    computes = {s: fake(s) for s in ("dora", "flow", "ci")}
-    out = compute(frames, AS_OF, AS_OF - timedelta(days=14), MetricParams(), computes)
+def test_compute_by_hand_over_two_weeks() -> None:
+    docs = [
+        doc(
+            "a",
+            deployments=[
+                deployment(1, "2024-03-18T09:00:00Z", [("success", "2024-03-18T10:00:00Z")]),
+                deployment(2, "2024-03-25T09:00:00Z", [("failure", "2024-03-25T10:00:00Z")]),
+                deployment(3, "2024-03-26T09:00:00Z", [("success", "2024-03-26T10:00:00Z")]),
+            ],
+            # 15 h after deployment 1 and before the next success: deployment 1 failed
+            incidents=[incident(1, "2024-03-19T01:00:00Z", "2024-03-20T00:00:00Z")],
+            pull_requests=[
+                pr(
+                    1,
+                    "2024-03-17T00:00:00Z",
+                    merged="2024-03-18T00:00:00Z",
+                    first_commit="2024-03-16T10:00:00Z",
+                ),  # lead 48 h (to dep 1), cycle 24 h
+                pr(2, "2024-03-24T00:00:00Z", merged="2024-03-25T12:00:00Z"),  # lead 58, cycle 36
+                pr(
+                    3,
+                    "2024-03-25T00:00:00Z",
+                    merged="2024-03-25T06:00:00Z",
+                    author="dependabot[bot]",
+                    bot=True,
+                ),  # bot: lead 34 h, not in flow
+            ],
+            workflow_runs=[
+                run(1, "2024-03-18T00:00:00Z", "success"),
+                run(2, "2024-03-18T01:00:00Z", "failure"),
+                run(3, "2024-03-25T00:00:00Z", "timed_out"),
+                run(4, "2024-03-25T01:00:00Z", "cancelled"),  # excluded from the rate
+                run(5, "2024-03-25T02:00:00Z", "success"),
+                run(6, "2024-03-25T03:00:00Z", "success"),
+            ],
+        )
+    ]
+    out = compute(build_frames(docs), AS_OF, AS_OF - timedelta(days=14), MetricParams())
     assert out["period_days"] == 7
-    weeks = out["weeks"]
-    assert [w["week_end"] for w in weeks] == ["2024-03-24T00:00:00Z", "2024-03-31T00:00:00Z"]
-    assert weeks[0]["week_start"] == "2024-03-17T00:00:00Z"
-    assert [w["deployments"] for w in weeks] == [24, 31]
-    assert [w["throughput"] for w in weeks] == [25, 32]
-    assert weeks[1]["change_failure_rate"] is None
-    assert weeks[1]["cycle_time_median"] == 0.0
-    assert weeks[1]["open_vulns"] == {"critical": 0, "high": 0, "medium": 0, "low": 0}
-    assert all(w.days == 7 for _, w in calls)
-    assert len(calls) == 6  # three sections x two weeks
+    week1, week2 = out["weeks"]
+    assert week1 == {
+        "week_start": "2024-03-17T00:00:00Z",
+        "week_end": "2024-03-24T00:00:00Z",
+        "deployments": 1,
+        "change_failure_rate": 1.0,  # its one deployment was followed by an incident
+        "lead_time_hours_median": 48.0,
+        "throughput": 1,
+        "cycle_time_median": 24.0,
+        "ci_failure_rate": 0.5,
+        "open_vulns": {"critical": 0, "high": 0, "medium": 0, "low": 0},
+    }
+    assert week2["deployments"] == 1
+    assert week2["change_failure_rate"] == 0.5  # 1 failed of 2
+    assert week2["lead_time_hours_median"] == 46.0  # median(58, 34): bot PRs count here
+    assert week2["throughput"] == 1  # the bot PR is not
+    assert week2["cycle_time_median"] == 36.0
+    assert week2["ci_failure_rate"] == 0.3333  # timed_out fails, cancelled is left out
+
+
+def test_no_deployment_source_gives_null_dora_points() -> None:
+    out = compute(build_frames([doc("a")]), AS_OF, AS_OF - timedelta(days=7), MetricParams())
+    (week,) = out["weeks"]
+    assert week["deployments"] is None and week["change_failure_rate"] is None
+    assert week["throughput"] == 0 and week["cycle_time_median"] is None
+    assert week["ci_failure_rate"] is None
