@@ -338,13 +338,13 @@ def _author_association(ctx: Ctx, who: User | None) -> str:
     return "MEMBER" if any(u.login == who.login for u in ctx.org.users) else "CONTRIBUTOR"
 
 
-def pull_simple(ctx: Ctx, repo: Repo, pr: PullRequest) -> Json:
-    """A `pull-request-simple` as listed by `GET /pulls`."""
+def pull_simple(ctx: Ctx, repo: Repo, pr: PullRequest, repo_json: Json | None = None) -> Json:
+    """A `pull-request-simple` as listed by `GET /pulls` (`repo_json`: reuse across a page)."""
     full_name = f"{ctx.org.login}/{repo.name}"
     base_api = f"{ctx.api}/repos/{full_name}"
     url = f"{base_api}/pulls/{pr.number}"
     html = f"{HTML}/{full_name}/pull/{pr.number}"
-    repo_json = repository(ctx, repo)
+    repo_json = repo_json if repo_json is not None else repository(ctx, repo)
     owner = org_owner(ctx)
     head_sha = _head_sha(pr)
     base_sha = repo.commits[0].sha if repo.commits else head_sha
@@ -629,12 +629,20 @@ def workflow(ctx: Ctx, repo: Repo, wf: Workflow) -> Json:
     }
 
 
-def workflow_run(ctx: Ctx, repo: Repo, run: WorkflowRun) -> Json:
-    """A `workflow-run`."""
+def workflow_run(
+    ctx: Ctx,
+    repo: Repo,
+    run: WorkflowRun,
+    commits: dict[str, Commit] | None = None,
+    mini: Json | None = None,
+) -> Json:
+    """A `workflow-run` (`commits` by sha and `mini` repo: reuse across a page)."""
     full_name = f"{ctx.org.login}/{repo.name}"
     api_r = f"{ctx.api}/repos/{full_name}/actions/runs/{run.id}"
-    mini = minimal_repo(ctx, repo)
-    head_commit = next((c for c in repo.commits if c.sha == run.head_sha), None)
+    mini = mini if mini is not None else minimal_repo(ctx, repo)
+    if commits is None:
+        commits = {c.sha: c for c in repo.commits}
+    head_commit = commits.get(run.head_sha)
     head_json = None
     if head_commit is not None:
         head_json = {

@@ -236,7 +236,8 @@ def list_pulls(req: RestRequest) -> RestAnswer:
     else:
         return _validation("sort", sort)
     chunk, headers = _page(req, pulls)
-    return RestAnswer(200, [pl.pull_simple(req.ctx, repo, p) for p in chunk], headers)
+    repo_json = pl.repository(req.ctx, repo)
+    return RestAnswer(200, [pl.pull_simple(req.ctx, repo, p, repo_json) for p in chunk], headers)
 
 
 @_get("/repos/{owner}/{repo}/pulls/{pull_number}")
@@ -449,9 +450,11 @@ def list_runs(req: RestRequest) -> RestAnswer:
             ]
     filtered = any(q.get(name) for name in RUN_FILTERS)
     chunk, headers = _page(req, runs, reachable=RUNS_SEARCH_CAP if filtered else None)
+    by_sha = {c.sha: c for c in repo.commits}
+    mini = pl.minimal_repo(req.ctx, repo)
     body = {
         "total_count": len(runs),
-        "workflow_runs": [pl.workflow_run(req.ctx, repo, r) for r in chunk],
+        "workflow_runs": [pl.workflow_run(req.ctx, repo, r, by_sha, mini) for r in chunk],
     }
     return RestAnswer(200, body, headers)
 

@@ -76,6 +76,7 @@ def _document() -> dict[str, Any]:
     return json.loads(SCHEMAS.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+@cache
 def _validator(operation: str) -> Draft202012Validator:
     doc = _document()
     schema = {"$defs": doc["$defs"], **doc["operations"][operation]}
@@ -115,3 +116,85 @@ def test_payload_matches_openapi_schema(
     errors = sorted(_validator(operation).iter_errors(body), key=lambda e: list(e.path))
     messages = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors[:10]]
     assert not errors, f"{path} -> {len(errors)} schema errors:\n" + "\n".join(messages)
+
+
+REPO_OPERATIONS = [  # small pages: validating a 100-PR page takes seconds
+    "",
+    "/pulls?state=all&per_page=3",
+    "/issues?state=all&per_page=5",
+    "/commits?per_page=5",
+    "/actions/workflows",
+    "/actions/runs?per_page=4",
+    "/deployments?per_page=5",
+    "/releases?per_page=15",
+    "/dependabot/alerts?per_page=5",
+    "/code-scanning/alerts?per_page=5",
+    "/secret-scanning/alerts?per_page=5",
+]
+
+
+def _operation_for(path: str, status: int) -> str:
+    """The responses.json key of a served path (`/repos/demo-org/x/pulls?..` -> its template)."""
+    bare = path.split("?", 1)[0]
+    parts = bare.strip("/").split("/")
+    if parts[0] == "orgs":
+        template = "/orgs/{org}" + ("/" + "/".join(parts[2:]) if len(parts) > 2 else "")
+    elif parts[0] == "rate_limit":
+        template = "/rate_limit"
+    else:
+        rest = parts[3:]
+        names = {"pulls": "{pull_number}", "deployments": "{deployment_id}"}
+        for i in range(1, len(rest)):
+            if rest[i - 1] in names and rest[i].isdigit():
+                rest[i] = names[rest[i - 1]]
+        template = "/repos/{owner}/{repo}" + ("/" + "/".join(rest) if rest else "")
+    return f"GET {template} {status}"
+
+
+def test_generated_org_payloads_match_openapi_schemas() -> None:
+    """The generated demo org (bots, unlinked authors, hostile text, refusals) validates too."""
+    from datetime import UTC, datetime
+
+    from orgmetrics.demo.generate import SPECIAL_REPOS, generate_org
+
+    org = generate_org(seed=7, n_repos=len(SPECIAL_REPOS) + 1, now=datetime(2026, 3, 1, tzinfo=UTC))
+    problems: list[str] = []
+    checked = 0
+    with FakeGitHub(org) as server, requests.Session() as session:
+        session.headers["Authorization"] = "Bearer any"
+
+        def check(path: str) -> Any:
+            nonlocal checked
+            answer = session.get(server.url + path, timeout=30)
+            operation = _operation_for(path, answer.status_code)
+            if answer.status_code == 204:
+                return None
+            if "/secret-scanning/" in path and answer.status_code == 404:  # spec: no body schema
+                assert answer.json()["message"] == "Secret scanning is disabled on this repository."
+                return None
+            if operation not in _document()["operations"]:
+                problems.append(f"{path}: undocumented answer {answer.status_code}")
+                return None
+            body = answer.json()
+            for error in list(_validator(operation).iter_errors(body))[:3]:
+                problems.append(f"{path} {list(error.absolute_path)}: {error.message[:160]}")
+            checked += 1
+            return body if answer.status_code == 200 else None
+
+        for org_path in ("/orgs/demo-org", "/orgs/demo-org/repos?per_page=100"):
+            check(org_path)
+        for kind in ("dependabot", "code-scanning", "secret-scanning"):
+            check(f"/orgs/demo-org/{kind}/alerts?per_page=10")
+        for repo in org.repos:
+            base = f"/repos/demo-org/{repo.name}"
+            for suffix in REPO_OPERATIONS:
+                check(base + suffix)
+            reviewed = next((p for p in repo.pulls if p.reviews), None)
+            if reviewed is not None:
+                check(f"{base}/pulls/{reviewed.number}")
+                check(f"{base}/pulls/{reviewed.number}/reviews?per_page=5")
+                check(f"{base}/pulls/{reviewed.number}/commits?per_page=5")
+            if repo.deployments:
+                check(f"{base}/deployments/{repo.deployments[0].id}/statuses")
+    assert checked > 150
+    assert not problems, "\n".join(problems[:30])
