@@ -21,7 +21,7 @@ from orgmetrics.metrics import activity, ci, dora, flow, security
 from orgmetrics.schema import validate
 
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)
-N_REPOS = 25
+N_REPOS = 16  # the 15 special repos of the demo generator come first, plus one ordinary
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_org_security_counts_are_sums_over_available_repos(dashboard30: dict[str
 
 def test_top_risks_are_the_highest_repo_scores(dashboard30: dict[str, Any]) -> None:
     scores = sorted(
-        ((-r["risk"]["score"], r["name"]) for r in dashboard30["repos"] if r["risk"]["score"] > 0)
+        (-r["risk"]["score"], r["name"]) for r in dashboard30["repos"] if r["risk"]["score"] > 0
     )
     expected = [name for _, name in scores[:10]]
     assert [t["name"] for t in dashboard30["top_risks"]] == expected
@@ -202,3 +202,19 @@ def test_cli_prints_the_path_and_maps_errors_to_exit_codes(data_dir: Path) -> No
     assert bad.exception.exit_code == ExitCode.CONFIG
     bad_as_of = runner.invoke(cli, ["aggregate", "--data-dir", str(data_dir), "--as-of", "soon"])
     assert isinstance(bad_as_of.exception, ConfigError)
+
+
+def test_last_series_week_equals_the_sections_over_a_7_day_window(
+    snapshot_dir: Path, dashboard30: dict[str, Any]
+) -> None:
+    d7 = aggregate_snapshot(snapshot_dir, window_days=7, write=False).dashboard
+    last = dashboard30["series"]["weeks"][-1]
+    assert last["week_start"] == d7["window"]["start"]
+    assert last["deployments"] == d7["dora"]["deployments"]
+    assert last["change_failure_rate"] == d7["dora"]["change_failure_rate"]
+    assert last["lead_time_hours_median"] == d7["dora"]["lead_time_hours_median"]
+    assert last["throughput"] == d7["flow"]["throughput"]
+    assert last["cycle_time_median"] == d7["flow"]["cycle_time_median"]
+    assert last["ci_failure_rate"] == d7["ci"]["ci_failure_rate"]
+    sec = d7["security"]
+    assert last["open_vulns"] == {s: sec[s] for s in ("critical", "high", "medium", "low")}
