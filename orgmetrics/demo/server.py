@@ -277,7 +277,8 @@ class FakeGitHub:
 
     def _rate_overview(self, token: str) -> dict[str, Any]:
         names = ["core", "graphql", *OTHER_RESOURCES]
-        return rate_limit_overview({n: self.bucket(token, n).as_json() for n in names})
+        with self._lock:
+            return rate_limit_overview({n: self.bucket(token, n).as_json() for n in names})
 
     # ---- one request ----------------------------------------------------------------------
 

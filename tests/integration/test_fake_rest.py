@@ -564,3 +564,39 @@ def test_request_log_counts_by_route_template(fake: FakeGitHub, gh: requests.Ses
     assert log.by_endpoint["GET /repos/{owner}/{repo}/commits"] == 1
     assert log.entries[2] == ("GET", "/repos/demo-org/empty/commits", 409)
     assert log.entries[1].path == "/repositories/1001/pulls?page=2"
+
+
+def test_demo_serve_command_serves_until_interrupted() -> None:
+    """`orgmetrics demo serve` prints URL and org, answers with Link headers, stops on Ctrl-C."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orgmetrics", "demo", "serve", "--port", "0", "--repos", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        assert "'demo-org'" in lines[0]
+        url = lines[1].split("REST:", 1)[1].strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
+        answer = requests.get(
+            f"{url}/orgs/demo-org/repos?per_page=1",
+            headers={"Authorization": "Bearer x"},
+            timeout=10,
+        )
+        assert answer.status_code == 200 and len(answer.json()) == 1
+        assert 'rel="next"' in answer.headers["Link"]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
