@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from datetime import UTC, datetime
@@ -49,3 +50,16 @@ def read_docs(raw_dir: Path) -> dict[str, dict[str, Any]]:
 def without_run_id(docs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Documents with the run id blanked, to compare two runs over the same data."""
     return {name: {**doc, "run_id": "-"} for name, doc in docs.items()}
+
+
+@functools.cache
+def baseline_docs() -> dict[str, dict[str, Any]]:
+    """The demo org collected once without faults (cached per test process), run id blanked."""
+    from orgmetrics.collect import collect_org
+
+    data_dir = Path(tempfile.mkdtemp(prefix="orgmetrics-baseline-")) / "data"
+    with FakeGitHub(demo_org(), token=TOKEN) as fake:
+        result = collect_org(
+            config_for(fake), data_dir=data_dir, as_of=NOW, progress=False, client=fast_client(fake)
+        )
+    return without_run_id(read_docs(result.raw_dir))
