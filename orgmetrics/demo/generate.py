@@ -15,7 +15,7 @@ from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from math import exp
 
 from orgmetrics.demo.model import (
@@ -397,7 +397,7 @@ def _profile(rng: random.Random, name: str, now: datetime, start: datetime) -> _
         prof.active_until = max(start + timedelta(days=1), now - timedelta(days=120))
         prof.pr_per_day = 0.3
     elif name == "hostile-text":
-        prof.pr_per_day, prof.deploy = 0.5, "continuous"
+        prof.pr_per_day, prof.deploy, prof.releases_every_days = 0.5, "continuous", 14.0
     if span_days < 1:
         prof.active_until = prof.active_from
     return prof
@@ -564,7 +564,9 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
 
     def add_run(
         wf: Workflow, event: str, branch: str, sha: str, t: datetime, conclusion: str | None = None
-    ) -> WorkflowRun:
+    ) -> WorkflowRun | None:
+        if t >= now:  # triggered after the end of the history: not there yet
+            return None
         started = t + timedelta(0, int(2 + 38 * rand()))
         concl = conclusion or RUN_CONCLUSIONS[bisect(cum, rand() * total)]
         if concl in ("skipped", "startup_failure"):
@@ -795,8 +797,8 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                 if latest is not None and day.weekday() < 5:
                     deploys.append((day, latest, ""))
                 day += timedelta(days=1)
-    prev_success: Deployment | None = None
-    incident_bases: list[datetime] = []
+    deploys.sort()
+    successes: list[tuple[datetime, int, Deployment]] = []
     for when, sha, _ in deploys:
         if when >= now:
             continue
@@ -846,11 +848,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
             if out != "pending" and t2 < now:
                 dep.statuses.append(DeploymentStatus(b.nid(), out, t2))  # type: ignore[arg-type]
                 if out == "success":
-                    if prev_success is not None:
-                        prev_success.statuses.append(DeploymentStatus(b.nid(), "inactive", t2))
-                        prev_success.updated_at = t2
-                    prev_success = dep
-                    incident_bases.append(t2)
+                    successes.append((t2, dep.id, dep))
             dep.updated_at = dep.statuses[-1].created_at
             repo.deployments.append(dep)
             if wf_deploy is not None:
@@ -862,6 +860,13 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                     t0,
                     "success" if out == "success" else "failure",
                 )
+
+    # GitHub marks a successful deployment inactive when the next one succeeds.
+    successes.sort()
+    for (_, _, older), (t_next, _, _) in pairwise(successes):
+        older.statuses.append(DeploymentStatus(b.nid(), "inactive", t_next))
+        older.updated_at = t_next
+    incident_bases = [t for t, _, _ in successes]
 
     # Incidents: some shortly after a deployment (within and beyond 72 h), a few unrelated.
     incident_times: list[datetime] = []
@@ -973,7 +978,7 @@ def _specials(
     repo: Repo,
     pulls: list[PullRequest],
     issues: list[Issue],
-    add_run: Callable[..., WorkflowRun],
+    add_run: Callable[..., WorkflowRun | None],
     wf_ci: Workflow | None,
 ) -> None:
     """The deliberate, always-present edge cases of the special repos."""
@@ -1068,11 +1073,12 @@ def _specials(
         for k, concl in enumerate(RUN_CONCLUSIONS):
             add_run(wf_ci, "push", repo.default_branch, b.sha(), ago(3 + k * 0.5), concl)
         running = add_run(wf_ci, "push", repo.default_branch, b.sha(), b.at(now, -300))
-        running.status, running.conclusion = "in_progress", None
-        running.updated_at = running.run_started_at = b.at(now, -240)
         queued = add_run(wf_ci, "workflow_dispatch", repo.default_branch, b.sha(), b.at(now, -30))
-        queued.status, queued.conclusion = "queued", None
-        queued.updated_at = queued.run_started_at = b.at(now, -30)
+        if running is not None and queued is not None:
+            running.status, running.conclusion = "in_progress", None
+            running.updated_at = running.run_started_at = b.at(now, -240)
+            queued.status, queued.conclusion = "queued", None
+            queued.updated_at = queued.run_started_at = b.at(now, -30)
     if b.name == "security-hotspot":
         # Old open PRs (opened long before any lookback), a draft and a PR into a side branch.
         for days, draft, base in (
