@@ -32,6 +32,21 @@ class ReportContext:
     manifest: dict[str, Any] | None
     metrics_md: str
     params: dict[str, Any] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+
+def raw_descriptions(data_dir: Path, run_id: str | None) -> dict[str, str]:
+    """Repository descriptions (untrusted text) from the snapshot's raw documents."""
+    raw_dir = Path(data_dir) / "raw" / str(run_id or "")
+    out: dict[str, str] = {}
+    if not run_id or not raw_dir.is_dir():
+        return out
+    for path in sorted(raw_dir.glob("*.json")):
+        doc = read_json(path)
+        repo = doc.get("repo") if isinstance(doc, dict) else None
+        if isinstance(repo, dict) and isinstance(repo.get("description"), str):
+            out[str(repo.get("name"))] = repo["description"]
+    return out
 
 
 def history_points(
@@ -132,6 +147,7 @@ def load_context(
         manifest=manifest,
         metrics_md=metrics_md,
         params=dict(params or {}),
+        descriptions=raw_descriptions(Path(data_dir), dashboard.get("run_id")),
     )
 
 

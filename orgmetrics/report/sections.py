@@ -372,23 +372,26 @@ def sla_breaches(d: Dashboard) -> str:
     )
 
 
-def repositories(d: Dashboard) -> str:
+def repositories(d: Dashboard, descriptions: Mapping[str, str] | None = None) -> str:
     """Every scanned repository: fork flag, deployment source, description (untrusted text)."""
-    rows = [
-        (
+    described = descriptions or {}
+    with_text = any(described.get(str(r.get("name"))) for r in _repos(d))
+    rows = []
+    for r in _repos(d):
+        source = _section(r, "dora").get("deployment_source")
+        row: list[object] = [
             r.get("name"),
             "yes" if r.get("fork") else "no",
-            fmt_text(_section(r, "dora").get("deployment_source"))
-            if _section(r, "dora").get("deployment_source")
-            else "none (DORA N/A)",
-            r.get("description") or "",
-        )
-        for r in _repos(d)
-    ]
+            source if source else "none (DORA N/A)",
+        ]
+        if with_text:
+            row.append(described.get(str(r.get("name"))) or "")
+        rows.append(row)
+    headers = ["Repository", "Fork", "Deployment source"] + (["Description"] if with_text else [])
     return markdown_table(
-        ["Repository", "Fork", "Deployment source", "Description"],
+        headers,
         rows,
-        align="llll",
+        align="llll"[: len(headers)],
         caption="Scanned repositories and their deployment source",
     )
 

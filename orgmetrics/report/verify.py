@@ -117,6 +117,8 @@ def verify_report(report_dir: Path) -> list[str]:
     problems = _check_hashes(manifest, report_dir)
     aggregate_problems, aggregated = _reaggregate(manifest, report_dir)
     problems += aggregate_problems
-    if aggregated is not None:
+    if problems:  # a re-render from inputs that already differ proves nothing more
+        problems.append("re-render skipped: inputs or dashboard.json already differ")
+    elif aggregated is not None:
         problems += _rerender(manifest, report_dir, aggregated)
     return problems

@@ -117,7 +117,9 @@ def test_data_quality_lists_unavailable_endpoint_with_status() -> None:
 
 
 def test_hostile_description_is_text_in_the_repositories_table() -> None:
-    html = _html(sections.repositories(sample_dashboard()))
+    d = sample_dashboard()
+    descriptions = {r["name"]: r["description"] for r in d["repos"]}
+    html = _html(sections.repositories(d, descriptions))
     assert "<script" not in html and "<img" not in html
     assert '&lt;script&gt;alert("xss")&lt;/script&gt;' in html
     assert 'href="javascript' not in html
@@ -169,3 +171,9 @@ def test_figures_return_none_without_data() -> None:
     assert figures.ci_failure_by_repo([{"name": "x", "ci": {"ci_failure_rate": None}}]) is None
     assert figures.series_trends(None) is None
     assert figures.history([]) is None
+
+
+def test_repositories_without_descriptions_has_no_empty_column() -> None:
+    rows = _rows(sections.repositories(sample_dashboard()))
+    assert rows[0] == ["Repository", "Fork", "Deployment source"]
+    assert ["quiet", "no", "none (DORA N/A)"] in rows
