@@ -24,6 +24,7 @@ every deployment metric null; CFR and rework are null when the incident listing 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -151,14 +152,20 @@ def deployment_sources(
             rel = rel.loc[rel["published_at"] < cut]
         with_release = set(rel["repo"].astype(object))
     result: dict[str, str | None] = {}
-    for repo, row in flags.iterrows():
+    for repo, has_deps, has_runs, has_releases in zip(
+        flags.index,
+        flags["available_deployments"],
+        flags["available_workflow_runs"],
+        flags["available_releases"],
+        strict=True,
+    ):
         name = str(repo)
         source: str | None = None
-        if row["available_deployments"] and name in with_prod:
+        if has_deps and name in with_prod:
             source = SOURCE_DEPLOYMENTS
-        elif name in with_workflow and row["available_workflow_runs"]:
+        elif has_runs and name in with_workflow:
             source = SOURCE_WORKFLOW
-        elif name in with_release and row["available_releases"]:
+        elif has_releases and name in with_release:
             source = SOURCE_RELEASE
         result[name] = source
     return dict(sorted(result.items()))
@@ -393,72 +400,151 @@ def lead_times(
     return joined[columns].sort_values(["repo", "number"], kind="mergesort").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _Agg:
+    """Counts and medians of one scope (a repo or the pooled org) for the DORA section."""
+
+    ok: int = 0
+    failed: int = 0
+    followed: int = 0
+    rework: int = 0
+    unrecovered: int = 0
+    recovery: float | None = None
+    lead: float | None = None
+    lead_n: int = 0
+    opened: int = 0
+    closed: int = 0
+    mttr: float | None = None
+
+
+def _windowed(
+    attributed: pd.DataFrame, leads: pd.DataFrame, incidents: pd.DataFrame, window: Window
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Events (with a `rework` flag), lead times, incidents opened and closed, in the window."""
+    events = attributed.loc[stats.in_window(attributed["at"], window)].copy()
+    ok = events.loc[~events["failed"]]
+    events["rework"] = events.index.isin(_rework_ids(ok, incidents))
+    events["ok"] = ~events["failed"]
+    events["unrecovered"] = events["failed"] & events["next_success_at"].isna()
+    events["followed"] = events["ok"] & events["incident_followed"]
+    leads_w = leads.loc[stats.in_window(leads["deployed_at"], window)]
+    opened = incidents.loc[stats.in_window(incidents["created_at"], window)]
+    closed = incidents.loc[stats.in_window(incidents["closed_at"], window)].copy()
+    closed["mttr_hours"] = stats.hours_between(closed["created_at"], closed["closed_at"])
+    return events, leads_w, opened, closed
+
+
+def _repo_aggs(
+    events: pd.DataFrame, leads_w: pd.DataFrame, opened: pd.DataFrame, closed: pd.DataFrame
+) -> dict[str, _Agg]:
+    """Per repo `_Agg`, from grouped counts and medians (one pass per measure)."""
+    ok = stats.group_sum(events, "ok")
+    failed = stats.group_sum(events, "failed")
+    followed = stats.group_sum(events, "followed")
+    rework = stats.group_sum(events, "rework")
+    unrecovered = stats.group_sum(events, "unrecovered")
+    recovery = stats.group_median(events.loc[events["failed"]], "recovery_hours")
+    lead = stats.group_median(leads_w, "lead_hours")
+    lead_n = stats.group_count(leads_w)
+    n_opened = stats.group_count(opened)
+    n_closed = stats.group_count(closed)
+    mttr = stats.group_median(closed, "mttr_hours")
+    names = set(ok) | set(failed) | set(lead_n) | set(n_opened) | set(n_closed)
+    return {
+        name: _Agg(
+            ok=ok.get(name, 0),
+            failed=failed.get(name, 0),
+            followed=followed.get(name, 0),
+            rework=rework.get(name, 0),
+            unrecovered=unrecovered.get(name, 0),
+            recovery=recovery.get(name),
+            lead=lead.get(name),
+            lead_n=lead_n.get(name, 0),
+            opened=n_opened.get(name, 0),
+            closed=n_closed.get(name, 0),
+            mttr=mttr.get(name),
+        )
+        for name in names
+    }
+
+
+def _pooled_agg(
+    events: pd.DataFrame, leads_w: pd.DataFrame, opened: pd.DataFrame, closed: pd.DataFrame
+) -> _Agg:
+    """The `_Agg` of already-filtered pooled frames."""
+    return _Agg(
+        ok=int(events["ok"].sum()),
+        failed=int(events["failed"].sum()),
+        followed=int(events["followed"].sum()),
+        rework=int(events["rework"].sum()),
+        unrecovered=int(events["unrecovered"].sum()),
+        recovery=stats.median(events.loc[events["failed"], "recovery_hours"]),
+        lead=stats.median(leads_w["lead_hours"]),
+        lead_n=len(leads_w),
+        opened=len(opened),
+        closed=len(closed),
+        mttr=stats.median(closed["mttr_hours"]),
+    )
+
+
 def _section(
+    agg: _Agg,
     *,
     sourced: bool,
     incidents_known: bool,
-    window: Window,
-    events: pd.DataFrame,
-    leads: pd.DataFrame,
     prs_known: bool,
-    incidents: pd.DataFrame,
+    window_days: int,
     edition: str,
+    cfr_known: bool | None = None,
+    cfr_agg: _Agg | None = None,
 ) -> dict[str, Any]:
-    """One DORA section (a repo's or the pooled org's) from its already-filtered events."""
-    closed = incidents.loc[stats.in_window(incidents["closed_at"], window)]
-    mttr_values = stats.hours_between(closed["created_at"], closed["closed_at"])
+    """One DORA section from its aggregates and null flags (see the module docstring).
+
+    `cfr_agg` (org only) holds the counts for CFR and rework, pooled over the repos whose
+    incident listing answered; by default they come from `agg`.
+    """
+    cfr = cfr_agg or agg
+    cfr_ok = incidents_known if cfr_known is None else cfr_known
     section: dict[str, Any] = {
-        "mttr_hours_median": stats.round_hours(stats.median(mttr_values))
-        if incidents_known
-        else None,
-        "incidents_opened": int(stats.in_window(incidents["created_at"], window).sum())
-        if incidents_known
-        else None,
-        "incidents_closed": len(closed) if incidents_known else None,
+        "mttr_hours_median": stats.round_hours(agg.mttr) if incidents_known else None,
+        "incidents_opened": agg.opened if incidents_known else None,
+        "incidents_closed": agg.closed if incidents_known else None,
     }
-    if not sourced:
+    if sourced:
         section.update(
             {
-                "deployments": None,
-                "deployment_frequency_per_week": None,
-                "lead_time_hours_median": None,
-                "lead_time_prs": None,
-                "change_failure_rate": None,
-                "failed_deployments": None,
-                "incident_followed_deployments": None,
-                "failed_deployment_recovery_hours_median": None,
-                "unrecovered_failed_deployments": None,
-                "rework_rate": None,
-                "rework_deployments": None,
+                "deployments": agg.ok,
+                "deployment_frequency_per_week": stats.per_week(agg.ok, window_days),
+                "lead_time_hours_median": stats.round_hours(agg.lead) if prs_known else None,
+                "lead_time_prs": agg.lead_n if prs_known else None,
+                "change_failure_rate": stats.ratio(cfr.failed + cfr.followed, cfr.ok + cfr.failed)
+                if cfr_ok
+                else None,
+                "failed_deployments": agg.failed,
+                "incident_followed_deployments": cfr.followed if cfr_ok else None,
+                "failed_deployment_recovery_hours_median": stats.round_hours(agg.recovery),
+                "unrecovered_failed_deployments": agg.unrecovered,
+                "rework_rate": stats.ratio(cfr.rework, cfr.ok) if cfr_ok else None,
+                "rework_deployments": cfr.rework if cfr_ok else None,
             }
         )
     else:
-        in_win = events.loc[stats.in_window(events["at"], window)]
-        successes = in_win.loc[~in_win["failed"]]
-        failures = in_win.loc[in_win["failed"]]
-        n_ok, n_failed = len(successes), len(failures)
-        followed = int(successes["incident_followed"].sum())
-        lead_in = leads.loc[stats.in_window(leads["deployed_at"], window)]
-        rework = len(_rework_ids(successes, incidents))
         section.update(
             {
-                "deployments": n_ok,
-                "deployment_frequency_per_week": stats.per_week(n_ok, window.days),
-                "lead_time_hours_median": stats.round_hours(stats.median(lead_in["lead_hours"]))
-                if prs_known
-                else None,
-                "lead_time_prs": len(lead_in) if prs_known else None,
-                "change_failure_rate": stats.ratio(n_failed + followed, n_ok + n_failed)
-                if incidents_known
-                else None,
-                "failed_deployments": n_failed,
-                "incident_followed_deployments": followed if incidents_known else None,
-                "failed_deployment_recovery_hours_median": stats.round_hours(
-                    stats.median(failures["recovery_hours"])
-                ),
-                "unrecovered_failed_deployments": int(failures["next_success_at"].isna().sum()),
-                "rework_rate": stats.ratio(rework, n_ok) if incidents_known else None,
-                "rework_deployments": rework if incidents_known else None,
+                key: None
+                for key in (
+                    "deployments",
+                    "deployment_frequency_per_week",
+                    "lead_time_hours_median",
+                    "lead_time_prs",
+                    "change_failure_rate",
+                    "failed_deployments",
+                    "incident_followed_deployments",
+                    "failed_deployment_recovery_hours_median",
+                    "unrecovered_failed_deployments",
+                    "rework_rate",
+                    "rework_deployments",
+                )
             }
         )
     level, by_key = dora_bands.performance_level(
@@ -486,64 +572,36 @@ def compute(frames: Frames, window: Window, params: MetricParams) -> SectionResu
     leads = lead_times(frames, params, until, events)
     incident_repos = set(frames.available_repos("incidents"))
     pr_repos = set(frames.available_repos("pull_requests"))
-
-    ev_groups = dict(tuple(attributed.groupby("repo", sort=False)))
-    lead_groups = dict(tuple(leads.groupby("repo", sort=False)))
-    inc_groups = dict(tuple(incidents.groupby("repo", sort=False)))
-    empty_ev, empty_lead, empty_inc = attributed.iloc[0:0], leads.iloc[0:0], incidents.iloc[0:0]
+    ev_w, leads_w, opened, closed = _windowed(attributed, leads, incidents, window)
+    aggs = _repo_aggs(ev_w, leads_w, opened, closed)
+    empty = _Agg()
 
     result = SectionResult()
     for repo, source in sources.items():
         section = _section(
+            aggs.get(repo, empty),
             sourced=source is not None,
             incidents_known=repo in incident_repos,
-            window=window,
-            events=ev_groups.get(repo, empty_ev),
-            leads=lead_groups.get(repo, empty_lead),
             prs_known=repo in pr_repos,
-            incidents=inc_groups.get(repo, empty_inc),
+            window_days=window.days,
             edition=params.dora_bands,
         )
         section["deployment_source"] = source
         result.repos[repo] = section
 
-    sourced = [r for r, s in sources.items() if s is not None]
-    sourced_with_incidents = [r for r in sourced if r in incident_repos]
+    sourced = {r for r, s in sources.items() if s is not None}
+    # CFR and rework pool only repos where "followed by an incident" can be known.
+    cfr_events = ev_w.loc[ev_w["repo"].isin(sourced & incident_repos)]
     org = _section(
+        _pooled_agg(ev_w, leads_w, opened, closed),
         sourced=bool(sourced),
         incidents_known=bool(incident_repos),
-        window=window,
-        events=attributed,
-        leads=leads,
-        prs_known=bool(pr_repos & set(sourced)),
-        incidents=incidents,
+        prs_known=bool(pr_repos & sourced),
+        window_days=window.days,
         edition=params.dora_bands,
+        cfr_known=bool(sourced & incident_repos),
+        cfr_agg=_pooled_agg(cfr_events, leads_w.iloc[0:0], opened.iloc[0:0], closed.iloc[0:0]),
     )
-    if sourced:
-        # CFR and rework pool only repos where followed-by-incident can be known.
-        pooled = attributed.loc[attributed["repo"].isin(sourced_with_incidents)]
-        in_win = pooled.loc[stats.in_window(pooled["at"], window)]
-        ok = in_win.loc[~in_win["failed"]]
-        n_failed = int(in_win["failed"].sum())
-        followed = int(ok["incident_followed"].sum())
-        rework = len(_rework_ids(ok, incidents))
-        known = bool(sourced_with_incidents)
-        org["change_failure_rate"] = (
-            stats.ratio(n_failed + followed, len(in_win)) if known else None
-        )
-        org["incident_followed_deployments"] = followed if known else None
-        org["rework_rate"] = stats.ratio(rework, len(ok)) if known else None
-        org["rework_deployments"] = rework if known else None
-        level, by_key = dora_bands.performance_level(
-            {
-                "deployment_frequency": org["deployment_frequency_per_week"],
-                "lead_time": org["lead_time_hours_median"],
-                "change_failure_rate": org["change_failure_rate"],
-                "failed_deployment_recovery": org["failed_deployment_recovery_hours_median"],
-            },
-            params.dora_bands,
-        )
-        org["performance_level"], org["performance_levels_by_key"] = level, by_key
     counts = {SOURCE_DEPLOYMENTS: 0, SOURCE_WORKFLOW: 0, SOURCE_RELEASE: 0, "none": 0}
     for source in sources.values():
         counts[source or "none"] += 1

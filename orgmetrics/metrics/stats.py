@@ -13,7 +13,7 @@ Contract rules implemented here (spec "Null, zero and availability", "Time"):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -130,24 +130,34 @@ def as_int(value: Any) -> int | None:
     return None if is_null(value) else int(value)
 
 
-def grouped_values(
-    frame: pd.DataFrame, value_column: str, repos: Sequence[str]
-) -> dict[str, list[float]]:
-    """Per repo, the list of non-null values of one column (repos without rows get [])."""
-    result: dict[str, list[float]] = {name: [] for name in repos}
+def group_count(frame: pd.DataFrame, by: str = "repo") -> dict[str, int]:
+    """Rows per group (groups without rows are absent: callers default to 0)."""
     if frame.empty:
-        return result
-    clean = frame[["repo", value_column]].dropna(subset=[value_column])
-    for name, group in clean.groupby("repo", sort=False):
-        key = str(name)
-        if key in result:
-            result[key] = group[value_column].astype(float).tolist()
-    return result
+        return {}
+    return {str(k): int(v) for k, v in frame[by].value_counts(sort=False).items()}
 
 
-def grouped_counts(mask_frame: pd.DataFrame, repos: Sequence[str]) -> dict[str, int]:
-    """Per repo, the number of rows of `mask_frame` (repos without rows get 0)."""
-    counts: Mapping[Any, Any] = (
-        mask_frame["repo"].value_counts().to_dict() if not mask_frame.empty else {}
-    )
-    return {name: int(counts.get(name, 0)) for name in repos}
+def group_sum(frame: pd.DataFrame, column: str, by: str = "repo") -> dict[str, int]:
+    """Integer sum of a (boolean or count) column per group."""
+    if frame.empty:
+        return {}
+    sums = frame.groupby(by, sort=False, observed=True)[column].sum()
+    return {str(k): int(v) for k, v in sums.items()}
+
+
+def group_median(frame: pd.DataFrame, column: str, by: str = "repo") -> dict[str, float]:
+    """Median of a column per group, nulls skipped (0 counts); all-null groups are absent."""
+    clean = frame.loc[frame[column].notna(), [by, column]] if not frame.empty else frame
+    if clean.empty:
+        return {}
+    medians = clean.groupby(by, sort=False, observed=True)[column].median()
+    return {str(k): float(v) for k, v in medians.items()}
+
+
+def group_mean(frame: pd.DataFrame, column: str, by: str = "repo") -> dict[str, float]:
+    """Mean of a column per group, nulls skipped (0 counts); all-null groups are absent."""
+    clean = frame.loc[frame[column].notna(), [by, column]] if not frame.empty else frame
+    if clean.empty:
+        return {}
+    means = clean.groupby(by, sort=False, observed=True)[column].mean()
+    return {str(k): float(v) for k, v in means.items()}
