@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -49,14 +49,36 @@ class AggregateResult:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One collection run: its metadata and its validated raw documents (sorted by repo)."""
+    """One collection run: its metadata and raw document files, read lazily (one at a time).
 
+    `inputs` (relative path -> SHA-256) holds the meta file at once and each raw document once
+    `documents()` has read it, so a 2,000-repo snapshot is never held in memory as JSON.
+    """
+
+    root: Path
     run_id: str
     meta: dict[str, Any]
-    docs: list[dict[str, Any]]
+    files: list[Path]
     inputs: dict[str, str]
     as_of: datetime
     lookback_days: int
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Each raw document, parsed, hashed into `inputs` and validated (fail fast)."""
+        as_of_text = to_iso(self.as_of)
+        for path in self.files:
+            doc = _read(path, self.root, self.inputs)
+            check_document(doc, RAW_REPO, source=str(path))
+            if doc["run_id"] != self.run_id:
+                raise SchemaError(
+                    f"{path}: $.run_id is {doc['run_id']!r}, expected {self.run_id!r}"
+                )
+            if doc["as_of"] != as_of_text or doc["lookback_days"] != self.lookback_days:
+                raise SchemaError(
+                    f"{path}: as_of/lookback_days ({doc['as_of']}, {doc['lookback_days']}) differ "
+                    f"from the run's ({as_of_text}, {self.lookback_days})"
+                )
+            yield doc
 
 
 def _section_modules() -> dict[str, SectionCompute]:
@@ -136,9 +158,9 @@ def _find_meta(
 def load_snapshot(
     data_dir: Path, run_id: str | None = None, *, allow_incomplete: bool = False
 ) -> Snapshot:
-    """Read a run's metadata and raw documents, validating every document (fail fast)."""
+    """A run's metadata and the list of its raw documents (read later by `documents()`)."""
     data = DataDir(Path(data_dir))
-    meta_path, meta = _find_meta(data, run_id, allow_incomplete)
+    meta_path, _ = _find_meta(data, run_id, allow_incomplete)
     inputs: dict[str, str] = {}
     meta = _read(meta_path, data.root, inputs)
     rid = meta.get("run_id")
@@ -148,23 +170,20 @@ def load_snapshot(
     files = sorted(raw_dir.glob("*.json")) if raw_dir.is_dir() else []
     if not files:
         raise ConfigError(f"run {rid}: no raw documents in {raw_dir}")
-    docs: list[dict[str, Any]] = []
-    for path in files:
-        doc = _read(path, data.root, inputs)
-        check_document(doc, RAW_REPO, source=str(path))
-        if doc["run_id"] != rid:
-            raise SchemaError(f"{path}: $.run_id is {doc['run_id']!r}, expected {rid!r}")
-        docs.append(doc)
-    as_of_text = meta.get("as_of") or docs[0]["as_of"]
-    lookback = meta.get("lookback_days") or docs[0]["lookback_days"]
-    for path, doc in zip(files, docs, strict=True):
-        if doc["as_of"] != as_of_text or doc["lookback_days"] != lookback:
-            raise SchemaError(
-                f"{path}: as_of/lookback_days ({doc['as_of']}, {doc['lookback_days']}) differ "
-                f"from the run's ({as_of_text}, {lookback})"
-            )
-    docs.sort(key=lambda d: str(d["repo"]["name"]))
-    return Snapshot(rid, meta, docs, inputs, parse_iso(as_of_text), int(lookback))
+    as_of_text, lookback = meta.get("as_of"), meta.get("lookback_days")
+    if not as_of_text or not lookback:  # older metadata: take them from the first document
+        first = json.loads(files[0].read_bytes())
+        as_of_text = as_of_text or first.get("as_of")
+        lookback = lookback or first.get("lookback_days")
+    try:
+        as_of = parse_iso(str(as_of_text))
+        lookback_days = int(lookback)
+    except (TypeError, ValueError):
+        raise SchemaError(
+            f"{meta_path}: $.as_of / $.lookback_days missing or invalid "
+            f"({as_of_text!r}, {lookback!r})"
+        ) from None
+    return Snapshot(data.root, rid, meta, files, inputs, as_of, lookback_days)
 
 
 def resolve_window(snapshot: Snapshot, window_days: int, as_of: datetime | None) -> Window:
@@ -211,29 +230,16 @@ def _params_dict(params: MetricParams) -> dict[str, Any]:
     return dataclasses.asdict(params)
 
 
-def _repo_entry(
-    doc: Mapping[str, Any],
-    sections: Mapping[str, SectionResult],
-    risk_of: Mapping[str, Any],
-    quality: Mapping[str, Any],
-) -> dict[str, Any]:
+_REPO_FIELDS = ("name", "full_name", "archived", "fork", "private", "empty")
+_REPO_NULLABLE = ("default_branch", "language")
+
+
+def _repo_head(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The descriptive fields of a repo entry (contract layout), from its raw document."""
     meta = doc["repo"]
-    name = meta["name"]
-    entry: dict[str, Any] = {
-        "name": name,
-        "full_name": meta["full_name"],
-        "archived": bool(meta["archived"]),
-        "fork": bool(meta["fork"]),
-        "private": bool(meta["private"]),
-        "empty": bool(meta["empty"]),
-        "default_branch": meta["default_branch"],
-        "language": meta["language"],
-    }
-    for key in SECTIONS:
-        entry[key] = sections[key].repos[name]
-    entry["risk"] = risk_of
-    entry["data_quality"] = quality
-    return entry
+    head: dict[str, Any] = {key: meta[key] for key in _REPO_FIELDS}
+    head.update({key: meta.get(key) for key in _REPO_NULLABLE})
+    return head
 
 
 def build_dashboard(
@@ -242,22 +248,44 @@ def build_dashboard(
     params: MetricParams,
     computes: Mapping[str, SectionCompute] | None = None,
 ) -> dict[str, Any]:
-    """The dashboard document (contract "dashboard.json layout") from a loaded snapshot."""
+    """The dashboard document (contract "dashboard.json layout") from a snapshot.
+
+    The raw documents are streamed once: each is validated, hashed, reduced to its data-quality
+    flags and descriptive fields, and appended to the frames; none is kept.
+    """
     computes = dict(computes or _section_modules())
-    scanned_docs = [d for d in snapshot.docs if not d["repo"]["archived"]]
-    archived_docs = [d["repo"]["name"] for d in snapshot.docs if d["repo"]["archived"]]
-    frames = build_frames(snapshot.docs)
+    heads: dict[str, dict[str, Any]] = {}
+    qualities: dict[str, dict[str, Any]] = {}
+    archived: list[str] = []
+    orgs: set[str] = set()
+
+    def stream() -> Iterator[dict[str, Any]]:
+        for doc in snapshot.documents():
+            head = _repo_head(doc)
+            orgs.add(str(doc["org"]))
+            if head["archived"]:
+                archived.append(head["name"])
+            else:
+                heads[head["name"]] = head
+                qualities[head["name"]] = data_quality.repo_quality(doc)
+            yield doc
+
+    frames = build_frames(stream())
     sections = {key: computes[key](frames, window, params) for key in SECTIONS}
-    names = [d["repo"]["name"] for d in scanned_docs]
+    names = sorted(heads)
     risks = risk.compute(sections, names, params.risk_weights)
-    qualities = {d["repo"]["name"]: data_quality.repo_quality(d) for d in scanned_docs}
     repos = [
-        _repo_entry(d, sections, risks[d["repo"]["name"]], qualities[d["repo"]["name"]])
-        for d in scanned_docs
+        {
+            **heads[name],
+            **{key: sections[key].repos[name] for key in SECTIONS},
+            "risk": risks[name],
+            "data_quality": qualities[name],
+        }
+        for name in names
     ]
     dashboard: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "org": snapshot.meta.get("org") or snapshot.docs[0]["org"],
+        "org": snapshot.meta.get("org") or min(orgs),
         "run_id": snapshot.run_id,
         "as_of": to_iso(window.as_of),
         "snapshot_as_of": to_iso(snapshot.as_of),
@@ -268,7 +296,7 @@ def build_dashboard(
         "data_quality": data_quality.org_quality(
             qualities,
             snapshot.meta,
-            archived_docs=archived_docs,
+            archived_docs=sorted(archived),
             bot_prs_excluded=sections["flow"].org.get("bot_prs_excluded"),
         ),
         "run": snapshot.meta,
@@ -281,7 +309,8 @@ def build_dashboard(
         "params": _params_dict(params),
         "dora_bands_edition": sections["dora"].org.get("bands_edition", params.dora_bands),
     }
-    return _plain(dashboard, "$")
+    plain: dict[str, Any] = _plain(dashboard, "$")
+    return plain
 
 
 def aggregate_snapshot(
