@@ -101,16 +101,34 @@ def top_contributors(commits: pd.DataFrame, exclude_bots: bool, n: int = TOP_N) 
     return [{"login": str(login), "commits": int(count)} for login, count in ranked[:n]]
 
 
+def _contributors_by_repo(commits: pd.DataFrame, exclude_bots: bool) -> dict[str, int]:
+    """Distinct identities per repo."""
+    people = commits.loc[~commits["is_bot"]] if exclude_bots else commits
+    people = people.loc[people["identity"].notna()]
+    if people.empty:
+        return {}
+    counts = people.groupby("repo", sort=False)["identity"].nunique()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
 def compute(frames: Frames, window: Window, params: MetricParams) -> SectionResult:
     """The activity section per scanned repo and pooled for the org (contract "Activity")."""
     known = _known_repos(frames)
     commits = window_commits(frames, params, window)
-    groups = dict(tuple(commits.groupby("repo", sort=False)))
-    empty = commits.iloc[0:0]
+    commits = commits.assign(unattributed=commits["identity"].isna())
+    n_commits = stats.group_count(commits)
+    contributors = _contributors_by_repo(commits, params.exclude_bots)
+    bots = stats.group_sum(commits, "is_bot")
+    unattributed = stats.group_sum(commits, "unattributed")
     result = SectionResult()
     for repo in frames.scanned_repos():
         if repo in known:
-            result.repos[repo] = _section(groups.get(repo, empty), params.exclude_bots)
+            result.repos[repo] = {
+                "commits": n_commits.get(repo, 0),
+                "contributors": contributors.get(repo, 0),
+                "bot_commits": bots.get(repo, 0),
+                "unattributed_commits": unattributed.get(repo, 0),
+            }
         else:
             result.repos[repo] = {key: None for key in KEYS}
     if known:

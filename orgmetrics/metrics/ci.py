@@ -82,10 +82,8 @@ def counted_runs(frames: Frames, window: Window | None = None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _section(counted: pd.DataFrame, excluded: int) -> dict[str, Any]:
-    """Run counts, rates and the duration median of one repo's (or the org's) counted runs."""
-    failed = int(counted["failed"].sum())
-    total = len(counted)
+def _section(total: int, failed: int, excluded: int, duration: float | None) -> dict[str, Any]:
+    """Run counts, rates and the duration median of one repo (or the pooled org)."""
     return {
         "runs": total,
         "successful_runs": total - failed,
@@ -93,7 +91,7 @@ def _section(counted: pd.DataFrame, excluded: int) -> dict[str, Any]:
         "excluded_runs": excluded,
         "ci_failure_rate": stats.ratio(failed, total),
         "success_rate": stats.ratio(total - failed, total),
-        "duration_minutes_median": stats.round_minutes(stats.median(counted["duration_minutes"])),
+        "duration_minutes_median": stats.round_minutes(duration),
     }
 
 
@@ -125,21 +123,35 @@ def compute(frames: Frames, window: Window, params: MetricParams) -> SectionResu
     counted = counted_runs(frames, window)
     completed = _completed_in(frames, window)
     excluded = completed.loc[completed["conclusion"].astype(object).isin(EXCLUDED_CONCLUSIONS)]
-    excluded_by_repo = excluded["repo"].value_counts().to_dict()
-    groups = dict(tuple(counted.groupby("repo", sort=False)))
-    empty = counted.iloc[0:0]
+    totals = stats.group_count(counted)
+    failed = stats.group_sum(counted, "failed")
+    durations = stats.group_median(counted, "duration_minutes")
+    excluded_by_repo = stats.group_count(excluded)
     workflows = has_workflows(frames)
 
     result = SectionResult()
     for repo in frames.scanned_repos():
         if repo in available:
-            section = _section(groups.get(repo, empty), int(excluded_by_repo.get(repo, 0)))
+            section = _section(
+                totals.get(repo, 0),
+                failed.get(repo, 0),
+                excluded_by_repo.get(repo, 0),
+                durations.get(repo),
+            )
         else:
             section = _unknown_section()
         section["has_workflows"] = workflows[repo]
         result.repos[repo] = section
 
-    org = _section(counted, len(excluded)) if available else _unknown_section()
+    if available:
+        org = _section(
+            len(counted),
+            int(counted["failed"].sum()),
+            len(excluded),
+            stats.median(counted["duration_minutes"]),
+        )
+    else:
+        org = _unknown_section()
     known = [v for v in workflows.values() if v is not None]
     with_workflows = sum(1 for v in known if v)
     org["repos_with_workflows"] = with_workflows if known else None

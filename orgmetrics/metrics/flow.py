@@ -136,17 +136,22 @@ def open_prs(frames: Frames, params: MetricParams, at: datetime) -> pd.DataFrame
 
 
 def _section(
-    merged: pd.DataFrame, reviewed: pd.DataFrame, wip: pd.DataFrame, bots: int
+    merged: int,
+    cycle: tuple[float | None, float | None],
+    reviewed: int,
+    review: tuple[float | None, float | None],
+    wip: int,
+    bots: int,
 ) -> dict[str, Any]:
-    """One flow section from already-filtered PR frames."""
+    """One flow section from counts and (mean, median) pairs of hours."""
     return {
-        "throughput": len(merged),
-        "cycle_time_avg": stats.round_hours(stats.mean(merged["cycle_hours"])),
-        "cycle_time_median": stats.round_hours(stats.median(merged["cycle_hours"])),
-        "review_time_avg": stats.round_hours(stats.mean(reviewed["review_hours"])),
-        "review_time_median": stats.round_hours(stats.median(reviewed["review_hours"])),
-        "reviewed_prs": len(reviewed),
-        "wip": len(wip),
+        "throughput": merged,
+        "cycle_time_avg": stats.round_hours(cycle[0]),
+        "cycle_time_median": stats.round_hours(cycle[1]),
+        "review_time_avg": stats.round_hours(review[0]),
+        "review_time_median": stats.round_hours(review[1]),
+        "reviewed_prs": reviewed,
+        "wip": wip,
         "bot_prs_excluded": bots,
     }
 
@@ -176,14 +181,39 @@ def compute(frames: Frames, window: Window, params: MetricParams) -> SectionResu
     else:
         keys, bots_by_repo = pd.DataFrame({"repo": []}), {}
 
-    groups = [dict(tuple(f.groupby("repo", sort=False))) for f in (merged, reviewed, wip)]
-    empties = [merged.iloc[0:0], reviewed.iloc[0:0], wip.iloc[0:0]]
+    n_merged, cycle_avg, cycle_med = (
+        stats.group_count(merged),
+        stats.group_mean(merged, "cycle_hours"),
+        stats.group_median(merged, "cycle_hours"),
+    )
+    n_reviewed, review_avg, review_med = (
+        stats.group_count(reviewed),
+        stats.group_mean(reviewed, "review_hours"),
+        stats.group_median(reviewed, "review_hours"),
+    )
+    n_wip = stats.group_count(wip)
     result = SectionResult()
     for repo in frames.scanned_repos():
         if repo not in available:
             result.repos[repo] = _unknown()
             continue
-        m, rv, w = (g.get(repo, e) for g, e in zip(groups, empties, strict=True))
-        result.repos[repo] = _section(m, rv, w, int(bots_by_repo.get(repo, 0)))
-    result.org = _section(merged, reviewed, wip, len(keys)) if available else _unknown()
+        result.repos[repo] = _section(
+            n_merged.get(repo, 0),
+            (cycle_avg.get(repo), cycle_med.get(repo)),
+            n_reviewed.get(repo, 0),
+            (review_avg.get(repo), review_med.get(repo)),
+            n_wip.get(repo, 0),
+            int(bots_by_repo.get(repo, 0)),
+        )
+    if available:
+        result.org = _section(
+            len(merged),
+            (stats.mean(merged["cycle_hours"]), stats.median(merged["cycle_hours"])),
+            len(reviewed),
+            (stats.mean(reviewed["review_hours"]), stats.median(reviewed["review_hours"])),
+            len(wip),
+            len(keys),
+        )
+    else:
+        result.org = _unknown()
     return result
