@@ -100,10 +100,11 @@ def series_trends(series: Any, metrics: Sequence[str] | None = None) -> Figure |
     fig, axes = _figure(1, len(names))
     axes_list = list(axes) if len(names) > 1 else [axes]
     for ax, name in zip(axes_list, names, strict=True):
+        scale, unit = (100.0, " (%)") if name.endswith("rate") else (1.0, "")
         xs = [p for p, _ in points[name]]
-        ys = [v for _, v in points[name]]
+        ys = [v * scale for _, v in points[name]]
         ax.plot(range(len(xs)), ys, marker="o", markersize=3, color="#1f4e79")
-        ax.set_title(name.replace("_", " "), fontsize=8.5)
+        ax.set_title(name.replace("_", " ") + unit, fontsize=8.5)
         step = max(1, len(xs) // 4)
         ax.set_xticks(range(0, len(xs), step), [x[5:] for x in xs[::step]], fontsize=7)
         ax.set_ylim(bottom=0)
@@ -145,7 +146,7 @@ def ci_failure_by_repo(repos: Sequence[Mapping[str, Any]]) -> Figure | None:
     for index, (_, rate, runs) in enumerate(rows[::-1]):
         ax.text(rate * 100, index, f" {rate * 100:.1f} % of {runs}", va="center", fontsize=7)
     ax.set_xlabel("CI failure rate (%) — failed / (success + failed) runs in the window")
-    ax.set_xlim(0, 115)
+    ax.set_xlim(0, max(5.0, rows[0][1] * 100 * 1.35))
     ax.tick_params(axis="y", labelsize=7)
     return fig
 
@@ -194,7 +195,7 @@ def history(points: Sequence[tuple[str, Mapping[str, Any]]]) -> Figure | None:
     """Headline metrics across earlier reports: [(as_of date, dashboard), ...] oldest first."""
     if not points:
         return None
-    fig, axes = _figure(1, 4, size=(7.0, 2.4))
+    fig, axes = _figure(1, 4, size=(7.0, 2.6))
     dates = [p for p, _ in points]
     for ax, (section, key, title, scale) in zip(axes, HISTORY_METRICS, strict=True):
         xs, ys = [], []
@@ -205,7 +206,7 @@ def history(points: Sequence[tuple[str, Mapping[str, Any]]]) -> Figure | None:
                 ys.append(float(value) * scale)
         ax.plot(xs, ys, marker="o", markersize=3, color="#1f4e79")
         ax.set_title(title, fontsize=7.5)
-        ax.set_xticks(range(len(dates)), [d[2:7] for d in dates], fontsize=6, rotation=45)
+        ax.set_xticks(range(len(dates)), dates, fontsize=6, rotation=45, ha="right")
         ax.tick_params(axis="y", labelsize=7)
         ax.set_ylim(bottom=0)
     return fig
