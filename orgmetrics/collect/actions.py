@@ -9,6 +9,7 @@ A repo without workflows costs no runs request.
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 RESULT_CAP = 1000
 PAGE = 100
 MIN_SPAN = timedelta(minutes=1)
+SPLIT_TARGET = 800  # runs per part when splitting (room for uneven spread)
 
 
 def _created(start: datetime, end: datetime) -> str:
@@ -32,18 +34,41 @@ def _created(start: datetime, end: datetime) -> str:
 def _runs(
     ctx: RunContext, path: str, start: datetime, end: datetime, out: SourceResult
 ) -> list[dict[str, Any]]:
-    """The runs created in [start, end], splitting the range while GitHub caps it."""
-    params = {"created": _created(start, end), "per_page": PAGE}
-    listing = ctx.client.paginate(path, params, items_key="workflow_runs")
-    total = listing.total_count if listing.total_count is not None else len(listing.items)
-    if total > RESULT_CAP and end - start > MIN_SPAN:
-        middle = (start + (end - start) / 2).replace(microsecond=0)
-        log.info("%s: %d runs in %s; splitting the range", path, total, params["created"])
-        return _runs(ctx, path, start, middle, out) + _runs(
-            ctx, path, middle + timedelta(seconds=1), end, out
-        )
-    out.truncated = out.truncated or listing.truncated or total > RESULT_CAP
-    return listing.items
+    """The runs created in [start, end], splitting the range while GitHub caps it.
+
+    The first page tells `total_count`: a range over the cap is split into parts sized to fit
+    (costing that one page); otherwise paging continues from page 2 (nothing fetched twice).
+    """
+    params: dict[str, Any] = {"created": _created(start, end), "per_page": PAGE}
+    first = ctx.client.paginate(path, params, items_key="workflow_runs", max_pages=1)
+    total = first.total_count if first.total_count is not None else len(first.items)
+    span = end - start
+    if total > RESULT_CAP and span > MIN_SPAN:
+        parts = min(math.ceil(total / SPLIT_TARGET), max(2, int(span / MIN_SPAN)))
+        step = span / parts
+        log.info("%s: %d runs in %s; splitting into %d", path, total, params["created"], parts)
+        items: list[dict[str, Any]] = []
+        low = start
+        for index in range(parts):
+            high = (start + step * (index + 1)).replace(microsecond=0)
+            if index == parts - 1:
+                high = end
+            items += _runs(ctx, path, low, high, out)
+            low = high + timedelta(seconds=1)
+        return items
+    items = list(first.items)
+    if first.truncated:
+        remaining = ctx.remaining_pages(1)
+        if remaining == 0:
+            out.truncated = True
+        else:
+            rest = ctx.client.paginate(
+                path, {**params, "page": 2}, items_key="workflow_runs", max_pages=remaining
+            )
+            items += rest.items
+            out.truncated = out.truncated or rest.truncated
+    out.truncated = out.truncated or total > RESULT_CAP
+    return items
 
 
 def collect_actions(ctx: RunContext, name: str) -> dict[str, SourceResult]:
@@ -52,7 +77,11 @@ def collect_actions(ctx: RunContext, name: str) -> dict[str, SourceResult]:
     workflows, runs = SourceResult(), SourceResult()
     try:
         listing = ctx.client.paginate(
-            f"{base}/workflows", {"per_page": PAGE}, items_key="workflows", feature="actions"
+            f"{base}/workflows",
+            {"per_page": PAGE},
+            items_key="workflows",
+            feature="actions",
+            max_pages=ctx.max_pages,
         )
     except (HTTPStatusError, ServerError, TransportError) as exc:
         status = getattr(exc, "status", None)

@@ -87,6 +87,7 @@ def fetch_org_alerts(ctx: RunContext) -> dict[str, OrgListing]:
                 feature.org_path.format(org=org),
                 dict(feature.params),
                 feature=feature.source,
+                max_pages=ctx.max_pages,
             )
         except (HTTPStatusError, ServerError, TransportError) as exc:
             log.warning("org listing of %s failed: %s; falling back per repo", feature.source, exc)
@@ -134,7 +135,9 @@ def repo_alerts(
             continue
         path = feature.repo_path.format(org=quote(ctx.org, safe=""), repo=quote(name, safe=""))
         try:
-            own = ctx.client.paginate(path, dict(feature.params), feature=feature.source)
+            own = ctx.client.paginate(
+                path, dict(feature.params), feature=feature.source, max_pages=ctx.max_pages
+            )
         except (HTTPStatusError, ServerError, TransportError) as exc:
             status = getattr(exc, "status", None)
             result.fail(feature.source, status if isinstance(status, int) else None, str(exc))
