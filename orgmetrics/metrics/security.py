@@ -17,7 +17,7 @@ import pandas as pd
 
 from orgmetrics.metrics.base import SectionResult, Window
 from orgmetrics.metrics.params import MetricParams
-from orgmetrics.metrics.stats import in_window, mean, round_hours
+from orgmetrics.metrics.stats import in_window, round_hours
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
 SOURCES: tuple[str, ...] = ("dependabot", "code_scanning", "secret_scanning")
@@ -126,41 +126,6 @@ def _in_window(column: pd.Series, window: Window) -> pd.Series:
     return in_window(_utc(column), window)
 
 
-def _dependabot_repo(
-    alerts: pd.DataFrame, window: Window, sla_days: Mapping[str, int]
-) -> dict[str, Any]:
-    """The Dependabot keys for one repo (or the pooled org) from its Dependabot alerts."""
-    severity = severities(alerts["severity"])
-    open_now = open_at(alerts, "dependabot", window.end)
-    counts = {sev: int((open_now & (severity == sev)).sum()) for sev in SEVERITIES}
-    total = int(open_now.sum())
-
-    fixed = _in_window(alerts["fixed_at"], window)
-    hours = (_utc(alerts["fixed_at"]) - _utc(alerts["created_at"])).dt.total_seconds() / 3600.0
-    fixed_hours = hours[fixed]
-    mttr = round_hours(mean(fixed_hours))
-
-    dismissed = _in_window(alerts["dismissed_at"], window) | _in_window(
-        alerts["auto_dismissed_at"], window
-    )
-
-    age_days = (_ts(window.end) - _utc(alerts["created_at"])).dt.total_seconds() / 86400.0
-    limit = severity.map(lambda s: sla_days.get(s) if s is not None else None).astype("float64")
-    breaches = int((open_now & limit.notna() & (age_days > limit)).sum())
-
-    at_start = int(open_at(alerts, "dependabot", window.start).sum())
-    return {
-        **counts,
-        "total_vulns": total,
-        "security_mttr_hours": mttr,
-        "fixed_in_window": int(fixed.sum()),
-        "dismissed_in_window": int(dismissed.sum()),
-        "sla_breaches": breaches,
-        "vulns_at_window_start": at_start,
-        "vuln_trend": trend(at_start, total),
-    }
-
-
 def trend(at_start: int | None, at_end: int | None) -> str | None:
     """`Improving` (fewer open at the end), `Stable`, `Worsening`; None when either is unknown."""
     if at_start is None or at_end is None:
@@ -172,25 +137,95 @@ def trend(at_start: int | None, at_end: int | None) -> str | None:
     return TREND_STABLE
 
 
-def _code_severity_counts(alerts: pd.DataFrame, open_now: pd.Series) -> dict[str, int]:
-    """Open code-scanning alerts per severity; critical/high/medium/low are always present."""
-    severity = severities(alerts["severity"]).fillna("unknown")
-    counts = {sev: 0 for sev in SEVERITIES}
-    for sev, n in severity[open_now].value_counts().items():
-        counts[str(sev)] = int(n)
-    return counts
+# Per-repo count columns of the Dependabot table; all are sums, so the org row is their total.
+_DEP_COUNTS: tuple[str, ...] = (
+    *SEVERITIES,
+    "total_vulns",
+    "fixed_in_window",
+    "fixed_hours",
+    "dismissed_in_window",
+    "sla_breaches",
+    "vulns_at_window_start",
+)
 
 
-def _code_repo(alerts: pd.DataFrame, window: Window) -> dict[str, Any]:
-    open_now = open_at(alerts, "code_scanning", window.end)
+def dependabot_table(
+    alerts: pd.DataFrame, window: Window, sla_days: Mapping[str, int]
+) -> pd.DataFrame:
+    """Per repo (index) the Dependabot counts of `_DEP_COUNTS`, vectorised over all alerts."""
+    if alerts.empty:
+        return pd.DataFrame(columns=list(_DEP_COUNTS), dtype="float64")
+    severity = severities(alerts["severity"])
+    created = _utc(alerts["created_at"])
+    open_now = open_at(alerts, "dependabot", window.end)
+    fixed = _in_window(alerts["fixed_at"], window)
+    hours = (_utc(alerts["fixed_at"]) - created).dt.total_seconds() / 3600.0
+    dismissed = _in_window(alerts["dismissed_at"], window) | _in_window(
+        alerts["auto_dismissed_at"], window
+    )
+    age_days = (_ts(window.end) - created).dt.total_seconds() / 86400.0
+    limit = severity.map(lambda v: sla_days.get(v) if v is not None else None).astype("float64")
+    columns: dict[str, pd.Series] = {sev: open_now & (severity == sev) for sev in SEVERITIES}
+    columns.update(
+        {
+            "total_vulns": open_now,
+            "fixed_in_window": fixed,
+            "fixed_hours": hours.where(fixed, 0.0),
+            "dismissed_in_window": dismissed,
+            # age strictly greater than the SLA: exactly at the SLA is not yet a breach
+            "sla_breaches": open_now & limit.notna() & (age_days > limit),
+            "vulns_at_window_start": open_at(alerts, "dependabot", window.start),
+        }
+    )
+    table = pd.DataFrame({k: v.astype("float64") for k, v in columns.items()})
+    table["repo"] = alerts["repo"].astype(object).to_numpy()
+    return table.groupby("repo", sort=True).sum()
+
+
+def _dependabot_values(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The Dependabot keys from one row (a repo's, or the org's totals) of the table."""
+    counts = {key: int(row[key]) for key in _DEP_COUNTS if key != "fixed_hours"}
+    fixed = counts["fixed_in_window"]
+    mttr = round_hours(float(row["fixed_hours"]) / fixed) if fixed else None
     return {
-        "code_alerts": int(open_now.sum()),
-        "code_alerts_by_severity": _code_severity_counts(alerts, open_now),
+        **counts,
+        "security_mttr_hours": mttr,
+        "vuln_trend": trend(counts["vulns_at_window_start"], counts["total_vulns"]),
     }
 
 
-def _secret_repo(alerts: pd.DataFrame, window: Window) -> dict[str, Any]:
-    return {"secrets": int(open_at(alerts, "secret_scanning", window.end).sum())}
+def code_severity_table(alerts: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Per repo (index) open code-scanning alerts at `as_of` by severity (columns)."""
+    if alerts.empty:
+        return pd.DataFrame(dtype="float64")
+    open_now = open_at(alerts, "code_scanning", window.end)
+    frame = pd.DataFrame(
+        {
+            "repo": alerts["repo"].astype(object).to_numpy(),
+            "severity": severities(alerts["severity"]).fillna("unknown").to_numpy(),
+        }
+    )[open_now.to_numpy()]
+    if frame.empty:
+        return pd.DataFrame(dtype="float64")
+    return frame.groupby(["repo", "severity"]).size().unstack(fill_value=0).astype("float64")
+
+
+def _code_values(row: Mapping[Any, Any] | None) -> dict[str, Any]:
+    """`code_alerts` and `code_alerts_by_severity` (critical..low always present)."""
+    by_severity = dict.fromkeys(SEVERITIES, 0)
+    if row is not None:
+        for sev, n in row.items():
+            if n or sev in by_severity:
+                by_severity[str(sev)] = int(n)
+    return {"code_alerts": sum(by_severity.values()), "code_alerts_by_severity": by_severity}
+
+
+def secret_table(alerts: pd.DataFrame, window: Window) -> pd.Series:
+    """Per repo (index) open secret-scanning alerts at `as_of`."""
+    if alerts.empty:
+        return pd.Series(dtype="float64")
+    open_now = open_at(alerts, "secret_scanning", window.end).astype("float64")
+    return open_now.groupby(alerts["repo"].astype(object).to_numpy()).sum()
 
 
 _NULL_BY_SOURCE: dict[str, tuple[str, ...]] = {
@@ -213,14 +248,8 @@ def _empty_alerts() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in _ALERT_COLUMNS})
 
 
-def _section(
-    alerts: pd.DataFrame, source: str, window: Window, params: MetricParams
-) -> dict[str, Any]:
-    if source == "dependabot":
-        return _dependabot_repo(alerts, window, params.sla_days)
-    if source == "code_scanning":
-        return _code_repo(alerts, window)
-    return _secret_repo(alerts, window)
+def _row(table: pd.DataFrame, repo: str) -> dict[Any, Any] | None:
+    return table.loc[repo].to_dict() if repo in table.index else None
 
 
 def compute_security(
@@ -232,53 +261,53 @@ def compute_security(
     """The Security section per repo (by name) and for the org (sums over available repos)."""
     if alerts is None or alerts.empty:
         alerts = _empty_alerts()
-    result = SectionResult()
-    by_source = {src: alerts[alerts["source"] == src] for src in SOURCES}
-    grouped = {
-        src: dict(tuple(frame.groupby("repo", sort=False))) for src, frame in by_source.items()
+    available = {src: sorted(r for r, a in availability.items() if a.of(src)) for src in SOURCES}
+    frames = {
+        src: alerts[(alerts["source"] == src) & alerts["repo"].isin(available[src])]
+        for src in SOURCES
     }
-    empty = _empty_alerts()
+    dep = dependabot_table(frames["dependabot"], window, params.sla_days)
+    dep = dep.reindex(available["dependabot"], fill_value=0.0)
+    code = code_severity_table(frames["code_scanning"], window)
+    secrets = secret_table(frames["secret_scanning"], window)
 
+    result = SectionResult()
     for repo in sorted(availability):
         avail = availability[repo]
         section: dict[str, Any] = {}
-        for src in SOURCES:
-            if avail.of(src):
-                section.update(_section(grouped[src].get(repo, empty), src, window, params))
-            else:
-                section.update(dict.fromkeys(_NULL_BY_SOURCE[src]))
+        if avail.dependabot:
+            section.update(_dependabot_values(dep.loc[repo].to_dict()))
+        else:
+            section.update(dict.fromkeys(_NULL_BY_SOURCE["dependabot"]))
+        if avail.code_scanning:
+            section.update(_code_values(_row(code, repo)))
+        else:
+            section.update(dict.fromkeys(_NULL_BY_SOURCE["code_scanning"]))
+        section["secrets"] = int(secrets.get(repo, 0)) if avail.secret_scanning else None
         section["available_dependabot"] = avail.dependabot
         section["available_code_scanning"] = avail.code_scanning
         section["available_secret_scanning"] = avail.secret_scanning
         result.repos[repo] = section
 
-    result.org = _org(by_source, availability, window, params)
-    return result
-
-
-def _org(
-    by_source: Mapping[str, pd.DataFrame],
-    availability: Mapping[str, Availability],
-    window: Window,
-    params: MetricParams,
-) -> dict[str, Any]:
-    """Org values: pooled over the repos where each source was available, null when none was."""
     org: dict[str, Any] = {}
-    coverage: dict[str, dict[str, int]] = {}
-    for src in SOURCES:
-        available = sorted(r for r, a in availability.items() if a.of(src))
-        coverage[src] = {
-            "available": len(available),
-            "unavailable": len(availability) - len(available),
+    if available["dependabot"]:
+        org.update(_dependabot_values(dep.sum().to_dict()))
+    else:
+        org.update(dict.fromkeys(_NULL_BY_SOURCE["dependabot"]))
+    if available["code_scanning"]:
+        org.update(_code_values(code.sum().to_dict() if not code.empty else None))
+    else:
+        org.update(dict.fromkeys(_NULL_BY_SOURCE["code_scanning"]))
+    org["secrets"] = int(secrets.sum()) if available["secret_scanning"] else None
+    org["coverage"] = {
+        src: {
+            "available": len(available[src]),
+            "unavailable": len(availability) - len(available[src]),
         }
-        if not available:
-            org.update(dict.fromkeys(_NULL_BY_SOURCE[src]))
-            continue
-        frame = by_source[src]
-        pooled = frame[frame["repo"].isin(available)] if not frame.empty else _empty_alerts()
-        org.update(_section(pooled, src, window, params))
-    org["coverage"] = coverage
-    return org
+        for src in SOURCES
+    }
+    result.org = org
+    return result
 
 
 def compute(frames: Any, window: Window, params: MetricParams) -> SectionResult:
