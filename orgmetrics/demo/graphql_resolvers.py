@@ -223,8 +223,9 @@ class CommitNode:
 
     typename = "Commit"
 
-    def __init__(self, commit: Commit):
+    def __init__(self, commit: Commit, history: Sequence[Commit] | None = None):
         self._commit = commit
+        self._history: Sequence[Commit] = history if history is not None else [commit]
         self.oid = commit.sha
         self.abbreviatedOid = commit.sha[:7]
         self.message = commit.message
@@ -242,8 +243,11 @@ class CommitNode:
         return GitActorNode(self._commit, self._commit.committed_at)
 
     def history(self, info: GraphQLResolveInfo, **args: Any) -> Connection:
-        """Commits reachable from here, newest first, filtered by committed date."""
-        commits: list[Commit] = getattr(self, "_history", [])
+        """This commit and its ancestors, newest first, filtered by committed date.
+
+        A ref's head knows the whole default branch; a PR's commit knows only itself.
+        """
+        commits = self._history
         since, until = args.get("since"), args.get("until")
         if since or until:
             lo = _parse_dt(since) if since else None
@@ -287,9 +291,7 @@ class RefNode:
     def target(self) -> CommitNode | None:
         if not self._commits:
             return None
-        head = CommitNode(self._commits[0])
-        head._history = self._commits  # type: ignore[attr-defined]
-        return head
+        return CommitNode(self._commits[0], self._commits)
 
 
 # --------------------------------------------------------------------------- pull requests
