@@ -499,6 +499,15 @@ def test_unknown_repository_is_null_with_not_found(org: Org) -> None:
     )
 
 
+def test_unknown_organization_is_null_with_not_found(org: Org) -> None:
+    body = execute_graphql(org, '{ organization(login: "other") { login } }', None).body
+    assert body["data"] == {"organization": None}
+    assert body["errors"][0]["type"] == "NOT_FOUND"
+    assert body["errors"][0]["message"] == (
+        "Could not resolve to an Organization with the login of 'other'."
+    )
+
+
 def test_cost_follows_githubs_documented_example(org: Org) -> None:
     # GitHub's docs: 1 + 100 + 5,000 requests = 5,101 -> 51 points; nodes 100 + 5,000 + 300,000.
     q = """{ rateLimit { cost nodeCount }
