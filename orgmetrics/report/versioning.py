@@ -64,8 +64,19 @@ def publish(staging: Path, output_root: Path, report_id: str) -> Path:
     final = output_root / report_id
     if final.exists():
         raise FileExistsError(f"{final} already exists; refusing to overwrite a report")
+    _default_permissions(staging)
     os.rename(staging, final)
     return final
+
+
+def _default_permissions(folder: Path) -> None:
+    """mkdtemp/mkstemp create owner-only files; a published report follows the umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+    for path in folder.iterdir():
+        if path.is_file():
+            path.chmod(0o666 & ~mask)
 
 
 def discard(staging: Path) -> None:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from orgmetrics.aggregate import aggregate_snapshot
 from orgmetrics.cli import main
 from orgmetrics.demo.generate import generate_org
+from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.demo.snapshot import write_snapshot
 from orgmetrics.errors import ExitCode
 from orgmetrics.report import render_report, verify_report
@@ -191,3 +192,78 @@ def test_verify_fails_after_one_input_byte_changes(
     assert any(key in p and "SHA-256" in p for p in problems)
     assert exited.value.code == ExitCode.VERIFY_MISMATCH
     assert key in capsys.readouterr().err
+
+
+def _fake_env(monkeypatch: pytest.MonkeyPatch, fake: FakeGitHub, token: str) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    monkeypatch.setenv("GITHUB_ORG", fake.org.login)
+    monkeypatch.setenv("GITHUB_API_URL", fake.url)
+    monkeypatch.delenv("GITHUB_GRAPHQL_URL", raising=False)
+
+
+def test_run_goes_through_the_three_notebooks_and_keeps_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "run-e2e-token-123"
+    with FakeGitHub(generate_org(seed=11, n_repos=5, now=AS_OF), token=token) as fake:
+        _fake_env(monkeypatch, fake, token)
+        with pytest.raises(SystemExit) as exited:
+            main(
+                [
+                    "run",
+                    "--data-dir",
+                    str(tmp_path / "data"),
+                    "--output-root",
+                    str(tmp_path / "out"),
+                    "--engine",
+                    "pandoc",
+                    "--as-of",
+                    "2026-11-30T00:00:00Z",
+                    "--classification",
+                    "RESTRICTED",
+                ]
+            )
+    captured = capsys.readouterr()
+    assert exited.value.code == 0, captured.err
+    assert "[1/3] collect" in captured.err and "[3/3] report" in captured.err
+    (folder,) = [p for p in (tmp_path / "out").iterdir()]
+    assert folder.name == f"{fake.org.login}-2026-11-30-v1"
+    names = {p.name for p in folder.iterdir()}
+    assert {
+        "collect.ipynb",
+        "aggregate.ipynb",
+        "report.ipynb",
+        "report.html",
+        "report.pdf",
+    } <= names
+    manifest = read_json(folder / "manifest.json")
+    assert {"collect.ipynb", "aggregate.ipynb"} <= set(manifest["outputs"])
+    assert f"html: {folder / 'report.html'}" in captured.out
+    assert "RESTRICTED" in _pdf_text(folder / "report.pdf")
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+
+
+def test_run_names_the_failing_step_and_exits_non_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FakeGitHub(generate_org(seed=11, n_repos=3, now=AS_OF), token="right") as fake:
+        _fake_env(monkeypatch, fake, "wrong-token")
+        with pytest.raises(SystemExit) as exited:
+            main(
+                [
+                    "run",
+                    "--data-dir",
+                    str(tmp_path / "data"),
+                    "--output-root",
+                    str(tmp_path / "out"),
+                    "--engine",
+                    "pandoc",
+                ]
+            )
+    err = capsys.readouterr().err
+    assert exited.value.code == ExitCode.AUTH
+    assert "step 'collect' failed" in err
+    assert "wrong-token" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

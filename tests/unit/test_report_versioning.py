@@ -43,8 +43,13 @@ def test_versions_increment_and_never_reuse(tmp_path: Path) -> None:
 def test_publish_renames_and_refuses_to_overwrite(tmp_path: Path) -> None:
     staging = versioning.staging_dir(tmp_path, "x-v1")
     (staging / "report.html").write_text("one")
+    (staging / "secret-looking.json").touch(mode=0o600)
     final = versioning.publish(staging, tmp_path, "x-v1")
     assert (final / "report.html").read_text() == "one"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(final.stat().st_mode) == 0o777 & ~mask
+    assert stat.S_IMODE((final / "secret-looking.json").stat().st_mode) == 0o666 & ~mask
     again = versioning.staging_dir(tmp_path, "x-v1")
     with pytest.raises(FileExistsError):
         versioning.publish(again, tmp_path, "x-v1")
