@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -140,9 +140,11 @@ def validate_query(query: str) -> list[str]:
 
 @dataclass
 class _Analysis:
+    """What the pre-execution walk found: requests, nodes and rule violations."""
+
     requests: int = 0
     nodes: int = 0
-    errors: list[dict[str, Any]] | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def cost(self) -> int:
@@ -162,11 +164,10 @@ class _Analyser:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
-        self.result = _Analysis(errors=[])
+        self.result = _Analysis()
 
     def _error(self, error_type: str, message: str, node: FieldNode, path: list[str]) -> None:
         loc = node.loc.source.get_location(node.loc.start) if node.loc else None
-        assert self.result.errors is not None
         self.result.errors.append(
             {
                 "type": error_type,
