@@ -525,3 +525,62 @@ def test_keys_constant_lists_every_emitted_key() -> None:
     res = compute(doc("a", deployments=[ok(1, "2024-03-02T00:00:00Z")]))
     assert set(res.repos["a"]) == set(dora.KEYS)
     assert set(res.org) == set(dora.ORG_KEYS)
+
+
+def test_org_cfr_is_pooled_and_skips_repos_without_incident_listing() -> None:
+    a = doc("a", deployments=[ok(1, "2024-03-02T00:00:00Z"), bad(2, "2024-03-03T00:00:00Z")])
+    b = doc("b", deployments=[ok(i, f"2024-03-0{i + 1}T00:00:00Z") for i in range(1, 4)])
+    c = doc("c", deployments=[bad(1, "2024-03-02T00:00:00Z")], incidents=listing(available=False))
+    res = compute(a, b, c)
+    assert res.repos["a"]["change_failure_rate"] == 0.5
+    assert res.repos["b"]["change_failure_rate"] == 0.0
+    assert res.repos["c"]["change_failure_rate"] is None
+    # pooled over a and b: 1 failed of 5 = 0.2 (mean of repo rates: 0.25); c's unknown
+    # attribution keeps it out of the CFR pool, but its failed deployment still counts
+    assert res.org["change_failure_rate"] == 0.2
+    assert res.org["failed_deployments"] == 2
+    assert res.org["deployments"] == 4
+
+
+def test_org_performance_level_from_pooled_keys() -> None:
+    # a: 8 successes in March, lead 1 h each; b: 1 failed then recovered after 30 min
+    a_deps = [ok(i, f"2024-03-{i + 1:02d}T01:00:00Z") for i in range(1, 9)]
+    a_prs = [
+        pr(i, f"2024-03-{i + 1:02d}T00:00:00Z", merged=f"2024-03-{i + 1:02d}T00:30:00Z")
+        for i in range(1, 9)
+    ]
+    b_deps = [bad(1, "2024-03-20T00:00:00Z"), ok(2, "2024-03-20T00:30:00Z")]
+    res = compute(doc("a", deployments=a_deps, pull_requests=a_prs), doc("b", deployments=b_deps))
+    org = res.org
+    assert org["deployments"] == 9
+    assert org["deployment_frequency_per_week"] == 2.1  # 9 / (30/7)
+    assert org["lead_time_hours_median"] == 1.0
+    assert org["change_failure_rate"] == 0.1  # 1 failed of 10
+    assert org["failed_deployment_recovery_hours_median"] == 0.5
+    assert org["performance_levels_by_key"] == {
+        "deployment_frequency": "high",
+        "lead_time": "elite",
+        "change_failure_rate": "high",
+        "failed_deployment_recovery": "elite",
+    }
+    assert org["performance_level"] == "high"  # lower median of (elite, elite, high, high)
+    # repo b alone: frequency and CFR known, recovery known, lead time unknown (no PRs) = 3 keys
+    # b: frequency 1/(30/7) = 0.2333 >= 12/52 (medium), CFR 0.5 (low), recovery 0.5 h (elite)
+    assert res.repos["b"]["performance_level"] == "medium"  # middle of (elite, medium, low)
+    assert res.repos["b"]["lead_time_hours_median"] is None
+
+
+def test_result_independent_of_document_order() -> None:
+    a = doc(
+        "a",
+        deployments=[ok(1, "2024-03-02T00:00:00Z"), bad(2, "2024-03-03T00:00:00Z")],
+        incidents=[incident(1, "2024-03-02T01:00:00Z", "2024-03-02T05:00:00Z")],
+    )
+    b = doc(
+        "b",
+        deployments=[ok(1, "2024-03-05T00:00:00Z")],
+        pull_requests=[pr(1, "2024-03-04T00:00:00Z", merged="2024-03-04T12:00:00Z")],
+    )
+    first, second = compute(a, b), compute(b, a)
+    assert first.org == second.org
+    assert first.repos == second.repos
