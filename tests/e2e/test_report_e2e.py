@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.demo.snapshot import write_snapshot
 from orgmetrics.errors import ExitCode
 from orgmetrics.report import render_report, verify_report
+from orgmetrics.report.pandoc_engine import RenderError
 from orgmetrics.store import read_json
 
 pytestmark = pytest.mark.e2e
@@ -163,14 +165,45 @@ def test_verify_passes_on_a_fresh_report_so_rendering_is_byte_identical(
     assert verify_report(demo.first.out_dir) == []
 
 
-def test_reissue_gives_v2_and_leaves_v1_untouched(demo: SimpleNamespace) -> None:
+def test_reissue_through_the_cli_gives_v2_and_leaves_v1_untouched(
+    demo: SimpleNamespace, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = _digests(demo.first.out_dir)
-    second = render_report(
-        demo.data, output_root=demo.out, engine="pandoc", classification="CONFIDENTIAL"
-    )
-    assert second.report_id == demo.first.report_id[:-1] + "2"
-    assert second.out_dir != demo.first.out_dir and second.pdf.is_file()
+    with pytest.raises(SystemExit) as exited:
+        main(
+            [
+                "report",
+                "--data-dir",
+                str(demo.data),
+                "--output-root",
+                str(demo.out),
+                "--engine",
+                "pandoc",
+                "--classification",
+                "CONFIDENTIAL",
+            ]
+        )
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    second = demo.out / (demo.first.report_id[:-1] + "2")
+    assert f"report {second.name}" in out
+    assert f"html: {second / 'report.html'}" in out and f"pdf:  {second / 'report.pdf'}" in out
+    assert (second / "report.pdf").is_file()
     assert _digests(demo.first.out_dir) == before
+
+
+def test_a_failed_render_leaves_no_folder_and_frees_the_id(
+    demo: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "quarto").write_text("#!/bin/sh\necho 'ERROR: typst compile failed' >&2\nexit 1\n")
+    (bindir / "quarto").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    out = tmp_path / "out"
+    with pytest.raises(RenderError, match="quarto render failed"):
+        render_report(demo.data, output_root=out, engine="auto", generated_at=GENERATED)
+    assert list(out.iterdir()) == []
 
 
 def test_verify_fails_after_one_input_byte_changes(
