@@ -228,3 +228,87 @@ def release(
         "created_at": published or "2024-03-01T00:00:00Z",
         "published_at": published,
     }
+
+
+def _iso_hours_before_as_of(hours: float) -> str:
+    """AS_OF minus `hours`, in the schema's timestamp form."""
+    from datetime import timedelta
+
+    return (AS_OF - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def random_doc(name: str, seed: int) -> dict[str, Any]:
+    """A small random but valid document (events over the 60 days before AS_OF)."""
+    import random
+
+    rng = random.Random(seed)
+    span = 60 * 24.0
+
+    def at(lo: float = 1.0, hi: float = span) -> float:
+        return rng.uniform(lo, hi)
+
+    prs = []
+    for n in range(rng.randint(0, 8)):
+        created = at(5)
+        merged = created - rng.uniform(0, 4) if rng.random() < 0.6 else None
+        reviews = [
+            review(
+                rng.choice(["alice", "bob", "ci[bot]"]),
+                _iso_hours_before_as_of(created - 0.5),
+                rng.choice(["APPROVED", "COMMENTED", "PENDING"]),
+            )
+            for _ in range(rng.randint(0, 2))
+        ]
+        prs.append(
+            pr(
+                n,
+                _iso_hours_before_as_of(created),
+                merged=_iso_hours_before_as_of(merged) if merged and merged > 0 else None,
+                author=rng.choice(["alice", "bob", "dependabot[bot]"]),
+                draft=rng.random() < 0.2,
+                reviews=reviews,
+            )
+        )
+    deps = []
+    for n in range(rng.randint(0, 8)):
+        t = _iso_hours_before_as_of(at())
+        state = rng.choice(["success", "success", "failure", "error", "pending"])
+        deps.append(
+            deployment(n, t, [(state, t)], environment=rng.choice(["production", "staging"]))
+        )
+    incidents = []
+    for n in range(rng.randint(0, 3)):
+        created = at(2)
+        closed = created - rng.uniform(0, 30)
+        incidents.append(
+            incident(
+                n,
+                _iso_hours_before_as_of(created),
+                _iso_hours_before_as_of(closed) if closed > 0 else None,
+            )
+        )
+    runs = [
+        run(
+            n,
+            _iso_hours_before_as_of(at()),
+            rng.choice(["success", "failure", "cancelled", "timed_out", "skipped"]),
+        )
+        for n in range(rng.randint(0, 8))
+    ]
+    commits = [
+        commit(
+            f"{name}-{n}",
+            _iso_hours_before_as_of(at()),
+            rng.choice(["alice", "bob", "carol", None, "dependabot[bot]"]),
+            rng.choice(["x@example.com", "y@example.com", None]),
+        )
+        for n in range(rng.randint(0, 8))
+    ]
+    return doc(
+        name,
+        pull_requests=prs,
+        deployments=deps,
+        incidents=incidents,
+        workflow_runs=runs,
+        commits=commits,
+    )

@@ -153,3 +153,37 @@ def test_keys_constant_lists_every_emitted_key() -> None:
     res = compute(doc("a"))
     assert set(res.repos["a"]) == set(flow.KEYS)
     assert set(res.org) == set(flow.ORG_KEYS)
+
+
+def test_org_counts_are_sums_and_pooled_values_lie_between_repo_values() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from orgmetrics.metrics import activity, ci, dora
+    from tests.unit._metrics_fixtures import random_doc
+
+    @settings(max_examples=10, deadline=None)
+    @given(st.lists(st.integers(0, 10_000), min_size=1, max_size=4))
+    def check(seeds: list[int]) -> None:
+        frames = build_frames([random_doc(f"r{i}", s) for i, s in enumerate(seeds)])
+        sections = {
+            "flow": (flow.compute(frames, WINDOW, P), ("throughput", "wip", "bot_prs_excluded")),
+            "ci": (ci.compute(frames, WINDOW, P), ("runs", "failed_runs", "excluded_runs")),
+            "dora": (dora.compute(frames, WINDOW, P), ("deployments", "failed_deployments")),
+            "activity": (activity.compute(frames, WINDOW, P), ("commits", "bot_commits")),
+        }
+        for result, keys in sections.values():
+            for key in keys:
+                repo_values = [r[key] for r in result.repos.values() if r[key] is not None]
+                assert result.org[key] == (sum(repo_values) if repo_values else None), key
+        fl = sections["flow"][0]
+        medians = [
+            r["cycle_time_median"] for r in fl.repos.values() if r["cycle_time_median"] is not None
+        ]
+        if medians:  # the pooled median lies between the repo medians (rounding aside)
+            pooled = fl.org["cycle_time_median"]
+            assert min(medians) - 0.05 <= pooled <= max(medians) + 0.05
+        act = sections["activity"][0]
+        assert act.org["contributors"] <= sum(r["contributors"] for r in act.repos.values())
+
+    check()
