@@ -1209,7 +1209,10 @@ def _security(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                 else (rng.choice(_CODE_RULES))
             )
             created = b.at(now, -rng.uniform(1, 200) * _DAY)
-            roll = rng.random() if b.name != "security-hotspot" else (k // 8) * 0.5 + 0.1
+            roll = rng.random()
+            if b.name == "security-hotspot":  # 8 open, 4 fixed, 4 dismissed, for sure
+                created = b.at(now, -rng.uniform(61, 200) * _DAY)
+                roll = 0.1 if k < 8 else (0.7 if k < 12 else 0.9)
             fixed = dismissed = None
             state = "open"
             if roll > 0.55:
@@ -1243,9 +1246,10 @@ def _security(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         secrets: list[SecretScanningAlert] = []
         for k in range(n_secret):
             stype, display = rng.choice(_SECRET_TYPES)
-            created = b.at(now, -rng.uniform(1, 150) * _DAY)
+            hotspot = b.name == "security-hotspot"  # alternately resolved and open, for sure
+            created = b.at(now, -rng.uniform(30 if hotspot else 1, 150) * _DAY)
             resolved = b.at(created, rng.uniform(1, 20) * _DAY)
-            if (k % 2 == 1 or rng.random() < 0.5) and resolved < now:
+            if (k % 2 == 1 or (not hotspot and rng.random() < 0.5)) and resolved < now:
                 secrets.append(
                     SecretScanningAlert(
                         0,
