@@ -162,7 +162,7 @@ def test_org_counts_are_sums_and_pooled_values_lie_between_repo_values() -> None
     from orgmetrics.metrics import activity, ci, dora
     from tests.unit._metrics_fixtures import random_doc
 
-    @settings(max_examples=10, deadline=None)
+    @settings(max_examples=5, deadline=None)
     @given(st.lists(st.integers(0, 10_000), min_size=1, max_size=4))
     def check(seeds: list[int]) -> None:
         frames = build_frames([random_doc(f"r{i}", s) for i, s in enumerate(seeds)])
