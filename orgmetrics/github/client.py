@@ -245,6 +245,11 @@ class GitHubClient:
     ) -> None:
         if not token or not token.strip():
             raise BadCredentials("No GitHub token: set GITHUB_TOKEN")
+        # Keep the token only inside the auth hook; drop the local so no traceback frame
+        # (even one rendered with its locals) can show it.
+        self._auth = _TokenAuth(token.strip())
+        self._token_id = token_identity(token.strip())
+        del token
         self.api_url = normalise_api_url(api_url)
         self.graphql_url = derive_graphql_url(self.api_url, graphql_url)
         require_safe_transport(self.api_url)
@@ -255,8 +260,6 @@ class GitHubClient:
         self.max_retries = max(0, max_retries)
         self.etag_store = etag_store
         self.stats = RequestStats()
-        self._auth = _TokenAuth(token.strip())
-        self._token_id = token_identity(token.strip())
         self._sleep = sleep
         self._clock = clock
         self._backoff_initial = backoff_initial

@@ -79,3 +79,11 @@ def make_client(
 def client(fake: FakeGitHub, sleeps: Sleeps) -> Iterator[GitHubClient]:
     with make_client(fake, sleeps) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def warm_graphql() -> None:
+    """Build the fake's GraphQL schema once (seconds on a busy machine), outside timed tests."""
+    from orgmetrics.demo.graphql_api import execute_graphql
+
+    execute_graphql(demo_org(), "{ rateLimit { cost } }", None)

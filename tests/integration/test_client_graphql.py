@@ -20,6 +20,7 @@ from tests.integration._client_fixtures import (  # noqa: F401
     make_client,
     repo,
     sleeps,
+    warm_graphql,
 )
 
 ORG = "demo-org"
@@ -69,12 +70,7 @@ query Repos($login: String!, $first: Int!, $after: String) {
 PATH = ["repository", "pullRequests"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _warm_graphql() -> None:
-    """Build the fake's GraphQL schema once (about 2 s), outside the timed tests."""
-    from orgmetrics.demo.graphql_api import execute_graphql
-
-    execute_graphql(demo_org(), "{ rateLimit { cost } }", None)
+pytestmark = pytest.mark.usefixtures("warm_graphql")
 
 
 def test_graphql_pages_cover_the_whole_connection(client: GitHubClient, fake: FakeGitHub) -> None:
