@@ -135,16 +135,19 @@ def run_step_notebook(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from orgmetrics.report.render import venv_kernel
+
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(target),
-            parameters=dict(parameters),
-            kernel_name="python3",
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-        )
+        with venv_kernel():
+            papermill.execute_notebook(
+                str(notebook),
+                str(target),
+                parameters=dict(parameters),
+                kernel_name="python3",
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+            )
     except PapermillExecutionError as exc:
         code = STEP_EXIT_CODES.get(str(exc.ename), ExitCode.FAILURE)
         raise StepFailed(step, f"{exc.ename}: {exc.evalue}", code) from exc

@@ -9,8 +9,11 @@ HTML and PDF bytes: the generation instant is a parameter recorded in the manife
 from __future__ import annotations
 
 import logging
+import os
 import shutil
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +62,25 @@ def _metric_params(config_path: Path | None) -> Any:
     return load_config(config_path, require_token=False).metric_params()
 
 
+@contextmanager
+def venv_kernel() -> Iterator[None]:
+    """Make kernel `python3` resolve to this interpreter's environment first.
+
+    Jupyter searches JUPYTER_PATH before the user's and the system's folders, so a
+    user-level `python3` kernelspec of another Python cannot shadow the venv's.
+    """
+    previous = os.environ.get("JUPYTER_PATH")
+    own = os.path.join(sys.prefix, "share", "jupyter")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (own, previous) if p)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = previous
+
+
 def execute_report_notebook(
     out_dir: Path, parameters: Mapping[str, Any], *, timeout: float
 ) -> Path:
@@ -68,16 +90,17 @@ def execute_report_notebook(
 
     target = out_dir / NOTEBOOK_FILE
     try:
-        papermill.execute_notebook(
-            str(provenance.report_notebook_path()),
-            str(target),
-            parameters=dict(parameters),
-            kernel_name="python3",
-            cwd=str(out_dir),
-            progress_bar=False,
-            execution_timeout=int(timeout),
-            log_output=False,
-        )
+        with venv_kernel():
+            papermill.execute_notebook(
+                str(provenance.report_notebook_path()),
+                str(target),
+                parameters=dict(parameters),
+                kernel_name="python3",
+                cwd=str(out_dir),
+                progress_bar=False,
+                execution_timeout=int(timeout),
+                log_output=False,
+            )
     except PapermillExecutionError as exc:
         raise RenderError(
             f"report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"

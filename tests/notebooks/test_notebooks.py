@@ -65,7 +65,7 @@ def _nbval(
             str(tmp),
             *map(str, notebooks),
         ],
-        env={**os.environ, **env},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}, **env},
         capture_output=True,
         text=True,
         timeout=600,

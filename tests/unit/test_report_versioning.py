@@ -125,3 +125,28 @@ def test_inputs_digest_changes_with_any_input() -> None:
     two = manifest.inputs_digest({"data/a": "1" * 63 + "0", "report/dashboard.json": "2" * 64})
     assert one != two and len(one) == 64
     assert one == manifest.inputs_digest({"report/dashboard.json": "2" * 64, "data/a": "1" * 64})
+
+
+def test_venv_kernel_wins_over_a_user_level_kernelspec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from orgmetrics.report.render import venv_kernel
+
+    spec = tmp_path / "user" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    argv = ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "other", "language": "python"})
+    )
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "user"))
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")  # user folders first, as outside a venv
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/nonexistent/python"
+    with venv_kernel():
+        chosen = KernelSpecManager().get_kernel_spec("python3").argv[0]
+    assert chosen != "/nonexistent/python"
+    assert "JUPYTER_PATH" not in os.environ
