@@ -195,7 +195,9 @@ def raw_document(
                 "name": r.name,
                 "path": r.path,
                 "event": r.event,
-                "status": r.status if done or r.status != "completed" else "in_progress",
+                "status": r.status
+                if done or r.status != "completed"
+                else ("in_progress" if r.run_started_at < as_of else "queued"),
                 "conclusion": r.conclusion if done else None,
                 "head_branch": r.head_branch,
                 "created_at": _ts(r.created_at),
