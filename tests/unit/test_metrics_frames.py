@@ -175,3 +175,17 @@ def test_stats_window_is_start_inclusive_end_exclusive() -> None:
         )
     )
     assert stats.in_window(times, WINDOW).tolist() == [True, False, False, True, False]
+
+
+def test_repo_without_default_branch_has_no_default_base_prs() -> None:
+    d = doc("a", empty=True, default_branch=None, pull_requests=[pr(1, T0, merged=T0)])
+    f = fr.build_frames([d])
+    assert pd.isna(f.repos.iloc[0]["default_branch"]) and f.repos.iloc[0]["empty"]
+    assert not f.prs.iloc[0]["is_default_base"]
+
+
+def test_parse_timestamps_is_utc_with_nat() -> None:
+    parsed = fr.parse_timestamps(["2024-03-02T10:11:12Z", None, ""])
+    assert str(parsed.dtype) == fr.DT
+    assert parsed.iloc[0] == pd.Timestamp("2024-03-02T10:11:12Z")
+    assert parsed.iloc[1:].isna().all()
