@@ -194,9 +194,16 @@ class _TokenAuth(AuthBase):
 
 
 def _body_message(body: Any, text: str) -> str:
-    """GitHub's `message` from an error body, or the start of a non-JSON body."""
+    """GitHub's `message` (plus validation `errors` details), or the start of a non-JSON body."""
     if isinstance(body, dict) and body.get("message") is not None:
-        return str(body["message"])
+        message = str(body["message"])
+        details = []
+        for err in body.get("errors") or []:
+            if isinstance(err, dict) and (err.get("field") or err.get("code")):
+                details.append(f"{err.get('field', '?')}: {err.get('code', '?')}")
+            elif isinstance(err, dict) and err.get("message"):
+                details.append(str(err["message"]))
+        return message + (f" ({'; '.join(details[:3])})" if details else "")
     return text[:200]
 
 
