@@ -435,9 +435,12 @@ def _reviews(b: _RepoBuilder, pr_author: User, begin: datetime, end: datetime) -
     others = [u for u in b.team if u.login != pr_author.login]
     if not others or rng.random() < 0.1:
         return out
-    n_reviewers = 1 if rng.random() < 0.7 else 2
+    first = int(rng.random() * len(others))
+    reviewers = [others[first]]
+    if len(others) > 1 and rng.random() < 0.3:  # a second reviewer, never the same person
+        reviewers.append(others[(first + 1 + int(rng.random() * (len(others) - 1))) % len(others)])
     t = b.at(begin, min(span * 0.9, b.lognorm(1.4, 1.0) * _HOUR))
-    for reviewer in rng.sample(others, min(n_reviewers, len(others))):
+    for reviewer in reviewers:
         if t >= end:
             break
         roll = rng.random()
@@ -628,6 +631,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     # Pull requests and the default branch's commits.
     commits: list[Commit] = []
     merges: list[tuple[datetime, str]] = []  # (merged_at, squash sha) into the default branch
+    squashes: list[tuple[Commit, PullRequest]] = []
     pr_times = b.times(prof.pr_per_day, lo, hi)
     pulls: list[PullRequest] = []
     bot_share = 0.17 if prof.bots else 0.0
@@ -733,7 +737,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         if merged_at is not None and base == default:
             squash = Commit(
                 b.sha(),
-                f"{title} (#?)",
+                title,
                 pr_commits[-1].author_name,
                 pr_commits[-1].author_email,
                 pr_commits[-1].authored_at,
@@ -741,6 +745,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                 author,
             )
             commits.append(squash)
+            squashes.append((squash, pr))
             merges.append((merged_at, squash.sha))
             if wf_ci is not None:
                 add_run(wf_ci, "push", default, squash.sha, b.at(merged_at, 20))
@@ -969,13 +974,8 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     numbered.sort(key=lambda o: (o.created_at, o.id))
     for n, obj in enumerate(numbered, start=1):
         obj.number = n
-    for pr in pulls:
-        for c in pr.commits:
-            if c.message.endswith("(#?)"):
-                c.message = c.message[:-4] + f"(#{pr.number})"
-    for c in commits:
-        if c.message.endswith("(#?)"):
-            c.message = c.message[:-4].rstrip()
+    for squash, pr in squashes:  # GitHub's squash-merge message names the PR
+        squash.message = f"{pr.title} (#{pr.number})"
     repo.pulls = sorted(pulls, key=lambda p: p.number)
     repo.issues = sorted(issue_objs, key=lambda i: i.number)
     commits.sort(key=lambda c: (c.committed_at, c.sha), reverse=True)
