@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from orgmetrics.report.escape import PANDOC_MARKDOWN_FORMAT
 from orgmetrics.report.pandoc_engine import DocumentMeta, RenderError
 
 
@@ -21,6 +22,7 @@ def _meta(meta: DocumentMeta) -> list[str]:
         "subtitle": meta.report_id,
         "date": meta.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "classification": meta.classification,
+        "from": PANDOC_MARKDOWN_FORMAT,  # raw HTML/Typst off, as with the pandoc engine
         "echo": "false",
         "warning": "false",
     }

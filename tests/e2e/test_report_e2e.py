@@ -25,7 +25,8 @@ from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.demo.snapshot import write_snapshot
 from orgmetrics.errors import ExitCode
 from orgmetrics.report import render_report, verify_report
-from orgmetrics.report.pandoc_engine import RenderError
+from orgmetrics.report.pandoc_engine import DocumentMeta, RenderError, render_pandoc
+from orgmetrics.report.render import TITLE
 from orgmetrics.store import read_json
 
 pytestmark = pytest.mark.e2e
@@ -300,3 +301,23 @@ def test_run_names_the_failing_step_and_exits_non_zero(
     assert "step 'collect' failed" in err
     assert "wrong-token" not in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_pandoc_engine_gives_identical_bytes_twice(
+    demo: SimpleNamespace, tmp_path: Path
+) -> None:
+    manifest = read_json(demo.first.out_dir / "manifest.json")
+    meta = DocumentMeta(
+        title=TITLE.format(org=demo.dashboard["org"]),
+        report_id=demo.first.report_id,
+        classification="CONFIDENTIAL",
+        generated_at=GENERATED,
+        version=manifest["orgmetrics_version"],
+    )
+    outputs = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        html, pdf = render_pandoc(demo.first.out_dir / "report.ipynb", tmp_path / name, meta)
+        outputs.append((html.read_bytes(), pdf.read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == (demo.first.html.read_bytes(), demo.first.pdf.read_bytes())

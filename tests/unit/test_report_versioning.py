@@ -11,6 +11,7 @@ import pytest
 
 from orgmetrics.errors import ConfigError
 from orgmetrics.report import manifest, versioning
+from orgmetrics.report.escape import PANDOC_MARKDOWN_FORMAT
 from orgmetrics.report.pandoc_engine import DocumentMeta
 from orgmetrics.report.quarto_engine import quarto_commands
 from orgmetrics.report.render import choose_engine
@@ -85,6 +86,7 @@ def test_quarto_commands_render_executed_notebook_without_executing(tmp_path: Pa
     assert "pdf-standard:a-2b" in pdf
     assert f"subtitle:{META.report_id}" in pdf
     assert "classification:CONFIDENTIAL" in html
+    assert f"from:{PANDOC_MARKDOWN_FORMAT}" in html and f"from:{PANDOC_MARKDOWN_FORMAT}" in pdf
     assert html[html.index("--output-dir") + 1] == str(tmp_path)
 
 
@@ -150,3 +152,15 @@ def test_venv_kernel_wins_over_a_user_level_kernelspec(
         chosen = KernelSpecManager().get_kernel_spec("python3").argv[0]
     assert chosen != "/nonexistent/python"
     assert "JUPYTER_PATH" not in os.environ
+
+
+def test_quarto_yml_reads_markdown_like_the_pandoc_engine() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["enabled"] is False and config["execute"]["echo"] is False
+    for fmt in ("html", "typst"):
+        assert config["format"][fmt]["from"] == PANDOC_MARKDOWN_FORMAT
+    assert config["format"]["html"]["embed-resources"] is True
+    assert config["format"]["typst"]["pdf-standard"] == "a-2b"
