@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -697,6 +698,16 @@ def test_answers_are_deterministic(org: Org) -> None:
     first = execute_graphql(org, PRS_WITH_REVIEWS, variables)
     second = execute_graphql(build_org(), PRS_WITH_REVIEWS, variables)
     assert first == second
+
+
+def test_concurrent_requests_get_identical_answers(org: Org) -> None:
+    variables = {"owner": "demo-org", "name": "api", "n": 3}
+    expected = execute_graphql(org, PRS_WITH_REVIEWS, variables)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda _: execute_graphql(org, PRS_WITH_REVIEWS, variables), range(12))
+        )
+    assert all(a == expected for a in answers)
 
 
 def test_fifty_prs_with_reviews_answer_well_under_100ms() -> None:
