@@ -90,5 +90,6 @@ def fetch_facts(ctx: RunContext, names: list[str]) -> dict[str, RepoFacts]:
                 incident_labels=_matching(labels, ctx.incident_re),
                 dependabot_enabled=dependabot if isinstance(dependabot, bool) else None,
                 labels_truncated=truncated,
+                sizes=q.sizes_from_facts(repo, ctx.since_iso),
             )
     return facts

@@ -15,15 +15,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# First-page sizes inside the batched query. GitHub charges a query by the `first` of each
+# connection as if it were full (nested ones multiply), so quiet repos are cheapest with modest
+# first pages; sources that need more are then paged alone with FOLLOW_PAGE (same points per
+# node, fewer requests).
 PR_PAGE = 50
+OPEN_PR_PAGE = 20
 REVIEWS_PAGE = 30
 PR_COMMITS = 10
 DEPLOYMENTS_PAGE = 50
 STATUSES_PAGE = 30
-ISSUES_PAGE = 50
+ISSUES_PAGE = 25
 RELEASES_PAGE = 25
 HISTORY_PAGE = 100
 LABELS_PAGE = 100
+FOLLOW_PAGE = 100
 
 FRAGMENTS: dict[str, str] = {
     "PRFields": f"""
@@ -108,11 +114,13 @@ class Source:
     template: str  # selection with {key} {first} {after} {labels} placeholders
     variables: tuple[tuple[str, str], ...] = ()  # (name, GraphQL type) used by the template
 
-    def selection(self, *, after: bool, labels_var: str = "$labels") -> str:
+    def selection(
+        self, *, after: bool, labels_var: str = "$labels", size: int | None = None
+    ) -> str:
         """The selection for the first page (after=False) or a later page ($first/$after)."""
         return self.template.format(
             key=self.key,
-            first="$first" if after else str(self.page_size),
+            first="$first" if after else str(size or self.page_size),
             after=", after: $after" if after else "",
             labels=labels_var,
         )
@@ -133,7 +141,7 @@ SOURCES: dict[str, Source] = {
         ),
         _source(
             "openPRs",
-            PR_PAGE,
+            OPEN_PR_PAGE,
             "{key}: pullRequests(first: {first}{after}, states: [OPEN],"
             " orderBy: {{field: CREATED_AT, direction: ASC}}) {{ ...PRFields }}",
         ),
@@ -186,22 +194,86 @@ def connection_path(source: str) -> tuple[str, ...]:
     return (source,)
 
 
+BATCH_SOURCES = ("recentPRs", "openPRs", "deployments", *INCIDENT_SOURCES, "releases", "history")
+# Sources whose first-page size the facts query measures (see `sizes_from_facts`).
+SIZED = ("recentPRs", "openPRs", "deployments")
+
+
 @dataclass(frozen=True)
 class BatchRepo:
-    """A repo in a batch query: its name and the incident label names found in it."""
+    """A repo in a batch query: its name, incident labels, and measured first-page sizes.
+
+    `sizes` maps a source to the `first` of its first page; 0 leaves the source out (the
+    facts query showed it has nothing in the lookback). Unmeasured sources use the defaults.
+    """
 
     name: str
     incident_labels: tuple[str, ...] = ()
+    sizes: tuple[tuple[str, int], ...] = ()
+
+    def sources(self) -> list[str]:
+        """The sources this repo's selection holds, in query order."""
+        sizes = dict(self.sizes)
+        keys = [k for k in BATCH_SOURCES if sizes.get(k, 1) > 0]
+        if not self.incident_labels:
+            keys = [k for k in keys if k not in INCIDENT_SOURCES]
+        return keys
+
+    def size(self, source: str) -> int | None:
+        """The measured first-page size of `source`, or None for the default."""
+        return dict(self.sizes).get(source)
+
+
+def sizes_from_facts(repo: dict[str, object], since: str) -> tuple[tuple[str, int], ...]:
+    """First-page sizes from the facts query's probes: what is in the lookback, plus one.
+
+    One node older than the lookback (when there is one) lets the paging stop without a
+    further request; 0 means the source has nothing to fetch.
+    """
+
+    def nodes(key: str) -> list[dict[str, object]]:
+        connection = repo.get(key)
+        if not isinstance(connection, dict):
+            return []
+        return [n for n in connection.get("nodes") or [] if isinstance(n, dict)]
+
+    def recent(key: str, field: str) -> int:
+        found = nodes(key)
+        inside = sum(1 for n in found if str(n.get(field) or "") >= since)
+        if inside == 0:
+            return 0
+        return min(FOLLOW_PAGE, inside + (1 if inside < len(found) else 0))
+
+    open_prs = repo.get("sizeOpenPRs")
+    total_open = open_prs.get("totalCount") if isinstance(open_prs, dict) else None
+    sizes = [
+        ("recentPRs", recent("sizeRecentPRs", "updatedAt")),
+        ("deployments", recent("sizeDeployments", "createdAt")),
+    ]
+    if isinstance(total_open, int):
+        sizes.append(("openPRs", min(FOLLOW_PAGE, total_open)))
+    return tuple(sizes)
+
+
+# Cheap probes (no nested connections: about one point per 50 repos) that measure how much of
+# each costly source lies in the lookback, so the batch query asks for exactly that.
+_SIZE_PROBES = (
+    f"sizeRecentPRs: pullRequests(first: {FOLLOW_PAGE},"
+    " orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { updatedAt } }"
+    " sizeOpenPRs: pullRequests(first: 1, states: [OPEN]) { totalCount }"
+    f" sizeDeployments: deployments(first: {FOLLOW_PAGE},"
+    " orderBy: {field: CREATED_AT, direction: DESC}) { nodes { createdAt } }"
+)
 
 
 def repo_facts_query(count: int) -> str:
-    """Facts for `count` repos (variables $owner, $n0..): labels, emptiness, Dependabot."""
+    """Facts for `count` repos (variables $owner, $n0..): labels, emptiness, Dependabot, sizes."""
     names = ", ".join(f"$n{i}: String!" for i in range(count))
     parts = []
     for i in range(count):
         parts.append(
             f"  r{i}: repository(owner: $owner, name: $n{i}) {{ name isEmpty "
-            f"{SOURCES['labels'].selection(after=False)} }}\n"
+            f"{SOURCES['labels'].selection(after=False)} {_SIZE_PROBES} }}\n"
             f"  d{i}: repository(owner: $owner, name: $n{i}) {{ hasVulnerabilityAlertsEnabled }}\n"
         )
     body = (
@@ -229,12 +301,15 @@ def repo_batch_query(repos: list[BatchRepo]) -> str:
     parts = []
     for i, repo in enumerate(repos):
         declared.append(f"$n{i}: String!")
-        keys = ["recentPRs", "openPRs", "deployments", "releases", "history"]
+        keys = repo.sources()
         if repo.incident_labels:
             declared.append(f"$l{i}: [String!]")
-            keys[3:3] = list(INCIDENT_SOURCES)
-        selections = " ".join(
-            SOURCES[key].selection(after=False, labels_var=f"$l{i}") for key in keys
+        selections = (
+            " ".join(
+                SOURCES[key].selection(after=False, labels_var=f"$l{i}", size=repo.size(key))
+                for key in keys
+            )
+            or "name"
         )
         parts.append(f"  r{i}: repository(owner: $owner, name: $n{i}) {{ {selections} }}\n")
     body = (

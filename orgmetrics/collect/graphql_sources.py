@@ -97,7 +97,7 @@ def _page_rest(
             q.page_query(alias),
             variables,
             path,
-            page_size=spec.page_size,
+            page_size=q.FOLLOW_PAGE,
             max_pages=remaining,
             after=str(cursor),
         ):
@@ -225,7 +225,7 @@ def collect_graphql(
     ctx: RunContext, names: list[str], facts: dict[str, RepoFacts]
 ) -> dict[str, dict[str, SourceResult]]:
     """The GraphQL sources of every repo in `names` (one batched query, then follow-ups)."""
-    batch = [q.BatchRepo(name, facts[name].incident_labels) for name in names]
+    batch = [q.BatchRepo(name, facts[name].incident_labels, facts[name].sizes) for name in names]
     try:
         result = ctx.client.graphql(
             q.repo_batch_query(batch),
@@ -257,9 +257,7 @@ def collect_graphql(
             results[name] = _fail_all([name], None, _error_text(lost))[name]
             continue
         connections: dict[str, _Nodes] = {}
-        for key in q.SOURCES:
-            if key == "labels" or (key in q.INCIDENT_SOURCES and not batch[i].incident_labels):
-                continue
+        for key in batch[i].sources():
             field_name = "defaultBranchRef" if key == "history" else key
             errs = errors_by_path.get((alias, field_name))
             if errs:

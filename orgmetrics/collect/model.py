@@ -61,6 +61,7 @@ class RepoFacts:
     dependabot_enabled: bool | None = None  # hasVulnerabilityAlertsEnabled; None: unknown
     labels_error: dict[str, Any] | None = None  # the labels could not be read: incidents unknown
     labels_truncated: bool = False
+    sizes: tuple[tuple[str, int], ...] = ()  # measured first-page sizes (graphql_queries)
 
 
 @dataclass

@@ -54,3 +54,40 @@ def test_batch_declares_labels_only_for_repos_that_have_incident_labels() -> Non
         "n1": "b",
         "l1": ["incident"],
     }
+
+
+def test_measured_sizes_shape_the_batch_query() -> None:
+    sized = q.BatchRepo("a", ("incident",), (("recentPRs", 7), ("openPRs", 0), ("deployments", 0)))
+    quiet = q.BatchRepo("b", (), (("recentPRs", 0), ("openPRs", 0), ("deployments", 0)))
+    text = q.repo_batch_query([sized, quiet])
+    assert validate_query(text) == []
+    assert "recentPRs: pullRequests(first: 7," in text
+    assert sized.sources() == [
+        "recentPRs",
+        "recentIncidents",
+        "openIncidents",
+        "releases",
+        "history",
+    ]
+    assert quiet.sources() == ["releases", "history"]
+    nothing = q.BatchRepo("c", (), (("recentPRs", 0), ("openPRs", 0), ("deployments", 0)))
+    assert validate_query(q.repo_batch_query([nothing])) == []
+
+
+def test_sizes_from_facts_counts_the_lookback_plus_one() -> None:
+    since = "2026-02-01T00:00:00Z"
+    repo = {
+        "sizeRecentPRs": {
+            "nodes": [{"updatedAt": "2026-02-20T00:00:00Z"}] * 3
+            + [{"updatedAt": "2026-01-20T00:00:00Z"}] * 5
+        },
+        "sizeOpenPRs": {"totalCount": 4},
+        "sizeDeployments": {"nodes": []},
+    }
+    assert dict(q.sizes_from_facts(repo, since)) == {
+        "recentPRs": 4,  # three inside, one older so paging stops
+        "openPRs": 4,
+        "deployments": 0,  # nothing to fetch
+    }
+    full = {"sizeRecentPRs": {"nodes": [{"updatedAt": "2026-02-20T00:00:00Z"}] * 100}}
+    assert dict(q.sizes_from_facts(full, since))["recentPRs"] == 100
