@@ -49,32 +49,35 @@ def raw_descriptions(data_dir: Path, run_id: str | None) -> dict[str, str]:
     return out
 
 
-def history_points(
-    data_dir: Path, dashboard: Mapping[str, Any]
-) -> list[tuple[str, Mapping[str, Any]]]:
-    """Earlier aggregations of the same window length (dates before this as_of) + this one."""
+def _history(data_dir: Path, dashboard: Mapping[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """Earlier aggregations (dates before this as_of) with the same window length."""
     as_of_date = str(dashboard.get("as_of", ""))[:10]
     days = (dashboard.get("window") or {}).get("days")
-    points: list[tuple[str, Mapping[str, Any]]] = []
     history_dir = Path(data_dir) / "history"
+    found: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(history_dir.glob("*/dashboard.json")) if history_dir.is_dir() else []:
-        date = path.parent.name
-        if date >= as_of_date:
+        if path.parent.name >= as_of_date:
             continue
         earlier = read_json(path)
         if isinstance(earlier, dict) and (earlier.get("window") or {}).get("days") == days:
-            points.append((date, earlier))
-    points.append((as_of_date, dashboard))
+            found.append((path, earlier))
+    return found
+
+
+def history_points(
+    data_dir: Path, dashboard: Mapping[str, Any]
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """[(date, dashboard)] of earlier aggregations of the same window length, then this one."""
+    points: list[tuple[str, Mapping[str, Any]]] = [
+        (path.parent.name, earlier) for path, earlier in _history(data_dir, dashboard)
+    ]
+    points.append((str(dashboard.get("as_of", ""))[:10], dashboard))
     return points
 
 
 def history_inputs(data_dir: Path, dashboard: Mapping[str, Any]) -> list[Path]:
-    """The history files `history_points` reads (for the manifest)."""
-    as_of_date = str(dashboard.get("as_of", ""))[:10]
-    history_dir = Path(data_dir) / "history"
-    if not history_dir.is_dir():
-        return []
-    return [p for p in sorted(history_dir.glob("*/dashboard.json")) if p.parent.name < as_of_date]
+    """The history files `history_points` uses (hashed in the manifest)."""
+    return [path for path, _ in _history(data_dir, dashboard)]
 
 
 def load_dashboard(

@@ -343,6 +343,23 @@ def top_risks(d: Dashboard, limit: int = 10) -> str:
     )
 
 
+def top_contributors(d: Dashboard) -> str:
+    """The org's top contributors by commits on default branches (bots excluded)."""
+    rows = [
+        (c.get("login"), fmt_count(c.get("commits")))
+        for c in _section(d, "activity").get("top_contributors") or []
+        if isinstance(c, Mapping)
+    ]
+    if not rows:
+        return "No human-authored commit on a default branch in the window.\n"
+    return markdown_table(
+        ["Contributor (login, or hashed e-mail when no account is linked)", "Commits"],
+        rows,
+        align="lr",
+        caption="Top contributors in the window (bots excluded)",
+    )
+
+
 def sla_breaches(d: Dashboard) -> str:
     """Repositories with open Dependabot alerts older than their severity's SLA."""
     rows = [

@@ -141,7 +141,14 @@ def sample_dashboard() -> dict[str, Any]:
                 "secret_scanning": {"available": 3, "unavailable": 0},
             },
         },
-        "activity": {"commits": 66, "contributors": 7},
+        "activity": {
+            "commits": 66,
+            "contributors": 7,
+            "top_contributors": [
+                {"login": "alice", "commits": 40},
+                {"login": "<img src=x onerror=alert(1)>", "commits": 26},
+            ],
+        },
         "series": {
             "weekly": [
                 {"week_start": "2026-11-02", "deployments": 2, "prs_merged": 4},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from pathlib import Path
 
 import pypandoc
 
@@ -32,7 +34,7 @@ def _rows(markdown: str) -> list[list[str]]:
     rows = []
     for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
         cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", c).replace("&amp;", "&").strip() for c in cells])
+        rows.append([html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
     return rows
 
 
@@ -177,3 +179,33 @@ def test_repositories_without_descriptions_has_no_empty_column() -> None:
     rows = _rows(sections.repositories(sample_dashboard()))
     assert rows[0] == ["Repository", "Fork", "Deployment source"]
     assert ["quiet", "no", "none (DORA N/A)"] in rows
+
+
+def test_top_contributors_escaped_in_order() -> None:
+    md = sections.top_contributors(sample_dashboard())
+    rows = _rows(md)[1:]
+    assert rows == [["alice", "40"], ["<img src=x onerror=alert(1)>", "26"]]
+    assert "<img" not in _html(md)
+    assert sections.top_contributors({"activity": {}}).startswith("No human-authored")
+
+
+def test_history_points_keep_earlier_dates_of_the_same_window(tmp_path: Path) -> None:
+    from orgmetrics.report.notebook import history_inputs, history_points
+    from orgmetrics.store import atomic_write_json
+
+    d = sample_dashboard()
+    for date, days in (
+        ("2026-09-30", 30),
+        ("2026-10-31", 30),
+        ("2026-10-15", 90),
+        ("2026-11-30", 30),
+        ("2026-12-31", 30),
+    ):
+        atomic_write_json(
+            tmp_path / "history" / date / "dashboard.json",
+            {"as_of": f"{date}T00:00:00Z", "window": {"days": days}},
+        )
+    points = history_points(tmp_path, d)
+    assert [p for p, _ in points] == ["2026-09-30", "2026-10-31", "2026-11-30"]
+    assert points[-1][1] is d
+    assert [p.parent.name for p in history_inputs(tmp_path, d)] == ["2026-09-30", "2026-10-31"]
