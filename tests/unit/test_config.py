@@ -234,3 +234,12 @@ def test_filters_forks_and_include_topics() -> None:
     assert not filters.matches("x", ["team-b"], fork=False)
     assert not filters.matches("x", ["team-a"], fork=True)
     assert RepoFilters().matches("anything", [], fork=True)
+
+
+def test_the_commented_example_file_loads_and_states_the_defaults() -> None:
+    example = Path(__file__).resolve().parents[2] / "orgmetrics.toml.example"
+    config = load_config(example, env=ENV)
+    assert config.metric_params() == MetricParams()
+    assert (config.workers, config.lookback_days) == (4, 90)
+    assert (config.request_timeout, config.max_wait, config.max_pages) == (30.0, 900.0, None)
+    assert config.filters == RepoFilters()
