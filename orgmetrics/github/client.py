@@ -164,11 +164,19 @@ class _Answer:
 class _Retry(Exception):
     """Internal: this attempt failed in a retryable way; `final` is raised if retries run out."""
 
-    def __init__(self, final: GitHubError, delay: float | None = None, reason: str = "") -> None:
+    def __init__(
+        self,
+        final: GitHubError,
+        delay: float | None = None,
+        reason: str = "",
+        *,
+        escalate: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.final = final
         self.delay = delay
         self.reason = reason
+        self.escalate = escalate  # secondary limit: double the wait on each further retry
 
 
 class _HeavyQuery(Exception):
@@ -276,6 +284,9 @@ class GitHubClient:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
+        # resource -> reset epoch, set when a successful answer showed remaining 0
+        self._spent: dict[str, int] = {}
+        self._spent_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"GitHubClient(api_url={self.api_url!r}, graphql_url={self.graphql_url!r})"
@@ -369,6 +380,10 @@ class GitHubClient:
         """The server-requested delay when there is one, else exponential backoff with jitter."""
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retry) and exc.delay is not None:
+            if exc.escalate:  # GitHub: wait exponentially longer while still limited
+                return min(
+                    exc.delay * 2 ** (state.attempt_number - 1), max(exc.delay, self.max_wait)
+                )
             return exc.delay
         return float(self._backoff(state))
 
@@ -402,6 +417,8 @@ class GitHubClient:
             cached = self.etag_store.get(key)
             if cached is not None:
                 headers["If-None-Match"] = cached.etag
+        resource = "graphql" if graphql else ("search" if "/search/" in url else "core")
+        self._wait_if_spent(resource, display)
         self.stats.record_request(route, graphql=graphql)
         try:
             resp = self._session().request(
@@ -427,6 +444,12 @@ class GitHubClient:
         status = resp.status_code
         rate = parse_rate_headers(resp.headers)
         self.stats.record_rate(rate.resource, rate.remaining, rate.reset, rate.limit)
+        if 200 <= status < 400 and rate.present:
+            with self._spent_lock:
+                if rate.exhausted and rate.reset is not None:
+                    self._spent[rate.resource or resource] = rate.reset
+                else:
+                    self._spent.pop(rate.resource or resource, None)
         self.stats.record_scopes(parse_scopes(resp.headers))
         log.debug("%s %s -> %s (remaining %s)", method, display, status, rate.remaining)
 
@@ -497,6 +520,31 @@ class GitHubClient:
             reason=f"primary rate limit ({resource}) on {display}, waiting until reset",
         )
 
+    def _wait_if_spent(self, resource: str, display: str) -> None:
+        """Before sending: if the last answer spent the budget, wait for its reset (or stop).
+
+        GitHub asks clients not to keep sending while limited; this waits once per exhaustion
+        (then forgets it), so a server that resets early or never reports again cannot hang us.
+        """
+        with self._spent_lock:
+            reset = self._spent.pop(resource, None)
+        if reset is None:
+            return
+        now = self._clock()
+        wait = primary_wait(reset, now)
+        if wait is None or reset <= now:
+            return
+        if wait > self.max_wait:
+            raise RateLimitExhausted(datetime.fromtimestamp(reset, UTC), resource=resource)
+        log.warning(
+            "GitHub %s budget spent; waiting %.1f s for the reset before %s",
+            resource,
+            wait,
+            display,
+        )
+        self.stats.record_wait(wait)
+        self._sleep(wait)
+
     def _secondary_limit(self, headers: Mapping[str, str], display: str) -> None:
         """Wait as GitHub documents for a secondary limit, bounded by `max_wait` and retries."""
         now = self._clock()
@@ -508,6 +556,7 @@ class GitHubClient:
             RateLimitExhausted(reset_at, resource="secondary", detail="it persisted"),
             delay=wait,
             reason=f"secondary rate limit on {display}",
+            escalate=True,
         )
 
     def _check_graphql(self, body: Any, rate: RateInfo, display: str) -> None:

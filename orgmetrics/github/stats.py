@@ -54,6 +54,11 @@ class RequestStats:
             self.retries += 1
             self.waited_seconds += max(0.0, waited)
 
+    def record_wait(self, waited: float) -> None:
+        """Add time spent waiting for a rate-limit reset before sending (no request re-sent)."""
+        with self._lock:
+            self.waited_seconds += max(0.0, waited)
+
     def record_graphql_cost(self, cost: int) -> None:
         """Add the points GitHub charged for one GraphQL query."""
         with self._lock:

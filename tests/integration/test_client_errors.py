@@ -238,3 +238,33 @@ def test_urls_on_other_hosts_are_refused(client: GitHubClient, fake: FakeGitHub)
     with pytest.raises(InsecureTransport):
         client.get_json("https://evil.example.com/orgs/demo-org")
     assert fake.log.total == 0
+
+
+def test_secondary_limit_backs_off_exponentially_while_it_persists(
+    client: GitHubClient, fake: FakeGitHub, sleeps: Sleeps
+) -> None:
+    fake.faults.add("/releases", "secondary_limit", retry_after=2, times=2)
+    client.paginate(RELEASES)
+    assert sleeps.waits == [2.0, 4.0]
+
+
+def test_budget_spent_on_a_200_waits_before_the_next_request() -> None:
+    sleeps = Sleeps(real=0.35)
+    with FakeGitHub(demo_org(), token=TOKEN, core_limit=2, rate_window_seconds=0.3) as server:
+        with make_client(server, sleeps) as c:
+            c.get_json(f"/orgs/{ORG}")
+            c.get_json(f"/orgs/{ORG}")  # remaining 0 now
+            assert c.check_org(ORG)["login"] == ORG
+            assert c.stats.waited_seconds > 0 and c.stats.retries == 0
+        assert [e.status for e in server.log.entries] == [200, 200, 200]  # no wasted 403
+    assert len(sleeps.waits) == 1 and 1.0 <= sleeps.waits[0] <= 2.5
+
+
+def test_budget_spent_beyond_max_wait_stops_without_sending(sleeps: Sleeps) -> None:
+    with FakeGitHub(demo_org(), token=TOKEN, core_limit=1) as server:
+        with make_client(server, sleeps, max_wait=60) as c:
+            c.get_json(f"/orgs/{ORG}")
+            with pytest.raises(RateLimitExhausted) as info:
+                c.get_json(f"/orgs/{ORG}")
+        assert server.log.total == 1 and sleeps.waits == []
+    assert info.value.resource == "core" and info.value.reset_at is not None
