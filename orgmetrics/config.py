@@ -314,7 +314,7 @@ def _env_int(env: Mapping[str, str], name: str, minimum: int) -> int | None:
     return number
 
 
-def _env_seconds(env: Mapping[str, str], name: str) -> float | None:
+def _env_seconds(env: Mapping[str, str], name: str, *, zero_ok: bool = False) -> float | None:
     text = env.get(name, "").strip()
     if not text:
         return None
@@ -322,8 +322,9 @@ def _env_seconds(env: Mapping[str, str], name: str) -> float | None:
         number = float(text)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number of seconds, got {text!r}") from exc
-    if not math.isfinite(number) or number <= 0:
-        raise ConfigError(f"{name} must be > 0 seconds, got {text!r}")
+    if not math.isfinite(number) or number < 0 or (number == 0 and not zero_ok):
+        bound = ">= 0" if zero_ok else "> 0"
+        raise ConfigError(f"{name} must be {bound} seconds, got {text!r}")
     return number
 
 
@@ -343,6 +344,9 @@ def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
     timeout = _env_seconds(env, "REQUEST_TIMEOUT")
     if timeout is not None:
         values["request_timeout"] = timeout
+    max_wait = _env_seconds(env, "MAX_WAIT", zero_ok=True)
+    if max_wait is not None:
+        values["max_wait"] = max_wait
     return values
 
 

@@ -83,12 +83,14 @@ def test_env_variables_of_the_seed(tmp_path: Path) -> None:
         "GITHUB_API_URL": "https://ghe.example.com/api/v3/",
         "MAX_PAGES": "7",
         "REQUEST_TIMEOUT": "12.5",
+        "MAX_WAIT": "0",
     }
     config = load_config(write(tmp_path, ""), env=env)
     assert config.api_url == "https://ghe.example.com/api/v3"
     assert config.graphql_url == "https://ghe.example.com/api/graphql"
     assert config.max_pages == 7
     assert config.request_timeout == 12.5
+    assert config.max_wait == 0.0
 
 
 def test_explicit_graphql_url_wins(tmp_path: Path) -> None:
@@ -112,6 +114,7 @@ def test_derive_graphql_url() -> None:
         ("REQUEST_TIMEOUT", "-1", "REQUEST_TIMEOUT must be > 0 seconds"),
         ("REQUEST_TIMEOUT", "soon", "REQUEST_TIMEOUT must be a number of seconds"),
         ("GITHUB_API_URL", "ftp://x", "GITHUB_API_URL must be an http(s) URL"),
+        ("MAX_WAIT", "-1", "MAX_WAIT must be >= 0 seconds"),
     ],
 )
 def test_bad_env_values(tmp_path: Path, name: str, value: str, expected: str) -> None:
