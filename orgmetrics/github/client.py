@@ -512,6 +512,8 @@ class GitHubClient:
             wait = SECONDARY_FALLBACK_WAIT
         reset_at = datetime.fromtimestamp(int(now + wait), UTC)
         resource = rate.resource or ("graphql" if display.endswith("graphql") else "core")
+        with self._spent_lock:  # this path does its own waiting; no second wait before sending
+            self._spent.pop(resource, None)
         if wait > self.max_wait:
             raise RateLimitExhausted(reset_at, resource=resource)
         raise _Retry(
