@@ -160,3 +160,45 @@ def test_resume_of_an_unknown_run_is_a_config_error(tmp_path: Path) -> None:
         assert fake.log.total == 0  # refused before any request
     assert getattr(info.value, "exit_code", None) == ExitCode.CONFIG
     assert "no run 'nope' in" in str(info.value)
+
+
+def test_ctrl_c_keeps_the_written_repos_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import orgmetrics.collect.repo_collector as repo_collector
+
+    real = repo_collector.collect_actions
+
+    def interrupt_at_hostile_text(ctx, name):  # type: ignore[no-untyped-def]
+        if name == "hostile-text":
+            raise KeyboardInterrupt  # what Ctrl-C raises wherever the run happens to be
+        return real(ctx, name)
+
+    org = demo_org()
+    data_dir = tmp_path / "data"
+    with FakeGitHub(org, token=TOKEN) as fake:
+        monkeypatch.setattr(repo_collector, "collect_actions", interrupt_at_hostile_text)
+        with pytest.raises(CollectionStopped) as info:
+            collect_org(
+                config_for(fake, workers=1),
+                data_dir=data_dir,
+                as_of=NOW,
+                progress=False,
+                client=fast_client(fake),
+            )
+        monkeypatch.setattr(repo_collector, "collect_actions", real)
+        run_id = info.value.result.run_id
+        assert info.value.exit_code == 130
+        assert f"--resume {run_id}" in str(info.value)
+        meta = _meta(data_dir)
+        assert (meta["status"], meta["stop_reason"]) == ("incomplete", "interrupted")
+        assert "hostile-text" in meta["repos"]["missing"]
+        result = collect_org(
+            config_for(fake),
+            data_dir=data_dir,
+            resume_run_id=run_id,
+            progress=False,
+            client=fast_client(fake),
+        )
+    assert result.status == "complete"
+    assert without_run_id(read_docs(result.raw_dir)) == baseline_docs()
