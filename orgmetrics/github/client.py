@@ -537,6 +537,8 @@ class GitHubClient:
         if wait is None or reset <= now:
             return
         if wait > self.max_wait:
+            with self._spent_lock:  # keep it: other workers stop without sending, too
+                self._spent.setdefault(resource, reset)
             raise RateLimitExhausted(datetime.fromtimestamp(reset, UTC), resource=resource)
         log.warning(
             "GitHub %s budget spent; waiting %.1f s for the reset before %s",

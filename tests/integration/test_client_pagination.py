@@ -7,7 +7,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from orgmetrics.demo.model import Repo
 from orgmetrics.demo.server import FakeGitHub
@@ -116,3 +119,25 @@ def test_threads_share_one_client(client: GitHubClient, fake: FakeGitHub) -> Non
     assert client.stats.requests == fake.log.total
     assert client.stats.rest_requests == fake.log.rest
     assert 1 <= len(client._sessions) <= 4  # one Session per worker thread
+
+
+def test_since_is_sent_in_githubs_exact_form(client: GitHubClient, fake: FakeGitHub) -> None:
+    target = _closest(lambda r: len(r.issues) + len(r.pulls), 150)
+    since = datetime(2026, 4, 1, 12, 30, 15, 999999, tzinfo=timezone(timedelta(hours=2)))
+    listing = client.paginate(
+        f"/repos/{ORG}/{target.name}/issues", {"state": "all", "since": since}
+    )
+    assert _queries(fake)[0]["since"] == ["2026-04-01T10:30:15Z"]
+    cut = datetime(2026, 4, 1, 10, 30, 15, tzinfo=UTC)
+    expected = {i.number for i in target.issues if i.updated_at >= cut} | {
+        p.number for p in target.pulls if p.updated_at >= cut
+    }
+    assert expected and {i["number"] for i in listing.items} == expected
+
+
+def test_malformed_since_is_refused_before_any_request(
+    client: GitHubClient, fake: FakeGitHub
+) -> None:
+    with pytest.raises(ValueError, match="since"):
+        client.paginate(f"/repos/{ORG}/docs-only/issues", {"since": "2026-04-01 10:30"})
+    assert fake.log.total == 0
