@@ -10,6 +10,7 @@ Thread-safe; the request log counts what clients really asked for.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -204,6 +205,9 @@ class FakeGitHub:
         """Bind and serve in a background thread; returns self."""
         if self._server is not None:
             return self
+        # A big org is millions of acyclic objects: move them out of the cyclic GC's sight, or
+        # the first full collection stalls a request for seconds (6.7 s measured at 600 repos).
+        gc.freeze()
         server = _Server((self.host, self.port), _Handler)
         server.fake = self
         self._server = server
