@@ -580,6 +580,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     runs: list[WorkflowRun] = []
     now = b.now
     rand, gauss, nid = rng.random, rng.gauss, b.nid
+    at, new_sha, uniform, choice = b.at, b.sha, rng.uniform, rng.choice
     cum, total = _CONCLUSION_CUM, _CONCLUSION_CUM[-1]
 
     def add_run(
@@ -636,33 +637,31 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     pulls: list[PullRequest] = []
     bot_share = 0.17 if prof.bots else 0.0
     for created in pr_times:
-        roll = rng.random()
+        roll = rand()
         if roll < bot_share * 0.7:
             author: User = dependabot
         elif roll < bot_share:
             author = renovate
         else:
-            author = rng.choice(b.team)
+            author = choice(b.team)
         is_bot = author.type == "Bot"
-        base = (
-            default if (is_bot or rng.random() < 0.92) else rng.choice(("develop", "release/1.x"))
-        )
-        pkg = rng.choice(_PACKAGES)[1]
+        base = default if (is_bot or rand() < 0.92) else choice(("develop", "release/1.x"))
+        pkg = choice(_PACKAGES)[1]
         if is_bot:
             title = f"Bump {pkg} from 1.{rng.randint(0, 9)}.0 to 1.{rng.randint(10, 19)}.0"
             head = f"{author.login[:-5]}/{pkg}-{rng.randint(1, 999)}"
         else:
             title = b.title()
-            head = f"{author.login}/{rng.choice(_PR_THINGS).replace(' ', '-')}"
+            head = f"{author.login}/{choice(_PR_THINGS).replace(' ', '-')}"
         # Commits of the PR: the first one a little before the PR was opened.
         n_commits = 1 if is_bot else rng.randint(1, 4)
-        first = b.at(created, -rng.uniform(0, 48) * _HOUR)
+        first = at(created, -uniform(0, 48) * _HOUR)
         pr_commits: list[Commit] = []
         t = first
         for _ in range(n_commits):
             pr_commits.append(
                 Commit(
-                    b.sha(),
+                    new_sha(),
                     title,
                     author.name or author.login,
                     author.email or _bot_email(author),
@@ -671,21 +670,21 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                     author,
                 )
             )
-            t = b.at(t, rng.uniform(0.1, 10) * _HOUR)
+            t = at(t, uniform(0.1, 10) * _HOUR)
             if t > created:
                 t = created
         draft = False
         ready: datetime | None = None
-        if not is_bot and rng.random() < 0.12:
-            ready = b.at(created, rng.uniform(0.5, 72) * _HOUR)
+        if not is_bot and rand() < 0.12:
+            ready = at(created, uniform(0.5, 72) * _HOUR)
             if ready >= now:
                 draft, ready = True, None
         begin = ready or created
         life = b.lognorm(3.0, 1.2) * _HOUR  # ~20 h median
         if is_bot:
             life = b.lognorm(2.5, 1.5) * _HOUR
-        outcome_end = b.at(begin, life)
-        fate = rng.random()
+        outcome_end = at(begin, life)
+        fate = rand()
         stays_open = draft or fate < 0.03 or outcome_end >= now
         merged_at = closed_at = None
         if not stays_open:
@@ -695,19 +694,19 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         state = "closed" if closed_at else "open"
         end = closed_at or now
         reviews = [] if draft else _reviews(b, author, begin, end)
-        if is_bot and not draft and rng.random() < 0.5:
+        if is_bot and not draft and rand() < 0.5:
             reviews = reviews[:1]
         labels: list[str] = []
         if is_bot:
             labels.append("dependencies")
-        elif rng.random() < 0.1:
-            labels.append(rng.choice(("bug", "enhancement")))
+        elif rand() < 0.1:
+            labels.append(choice(("bug", "enhancement")))
         updated = max(
             [end if closed_at else created] + [r.submitted_at for r in reviews if r.submitted_at]
         )
         pr = PullRequest(
             number=0,
-            id=b.nid(),
+            id=nid(),
             title=title,
             user=author,
             state=state,  # type: ignore[arg-type]
@@ -725,18 +724,18 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         )
         pulls.append(pr)
         if wf_ci is not None:
-            add_run(wf_ci, "pull_request", head, pr_commits[-1].sha, b.at(created, 30))
-            if rng.random() < 0.12:
+            add_run(wf_ci, "pull_request", head, pr_commits[-1].sha, at(created, 30))
+            if rand() < 0.12:
                 add_run(
                     wf_ci,
                     "pull_request",
                     head,
                     pr_commits[-1].sha,
-                    b.at(created, rng.uniform(1, 30) * _HOUR),
+                    at(created, uniform(1, 30) * _HOUR),
                 )
         if merged_at is not None and base == default:
             squash = Commit(
-                b.sha(),
+                new_sha(),
                 title,
                 pr_commits[-1].author_name,
                 pr_commits[-1].author_email,
@@ -748,19 +747,19 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
             squashes.append((squash, pr))
             merges.append((merged_at, squash.sha))
             if wf_ci is not None:
-                add_run(wf_ci, "push", default, squash.sha, b.at(merged_at, 20))
+                add_run(wf_ci, "push", default, squash.sha, at(merged_at, 20))
 
     # Commits whose author has no GitHub account, and bot commits without a linked account.
     for t in b.times(0.08, lo, hi):
-        name_, email = rng.choice(_NO_ACCOUNT_AUTHORS)
+        name_, email = choice(_NO_ACCOUNT_AUTHORS)
         if b.hostile:
-            name_ = f"{rng.choice(HOSTILE_TEXTS)} {name_}"
-        commits.append(Commit(b.sha(), "Direct push", name_, email, t, t, None))
+            name_ = f"{choice(HOSTILE_TEXTS)} {name_}"
+        commits.append(Commit(new_sha(), "Direct push", name_, email, t, t, None))
     if prof.bots:
         for t in b.times(1 / 7, lo, hi):
             commits.append(
                 Commit(
-                    b.sha(),
+                    new_sha(),
                     "chore(deps): lock file maintenance",
                     "renovate[bot]",
                     _bot_email(renovate),
@@ -772,7 +771,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         for t in b.times(0.05, lo, hi):
             commits.append(
                 Commit(
-                    b.sha(),
+                    new_sha(),
                     "Dependabot auto-merge",
                     "dependabot[bot]",
                     _bot_email(dependabot),
@@ -786,19 +785,19 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     issue_objs: list[Issue] = []
     for t in b.times(prof.issues_per_day, lo, hi):
         life = b.lognorm(4.0, 1.5) * _HOUR
-        closed = b.at(t, life)
-        closed_at = closed if closed < now and rng.random() < 0.85 else None
+        closed = at(t, life)
+        closed_at = closed if closed < now and rand() < 0.85 else None
         issue_objs.append(
             Issue(
                 0,
-                b.nid(),
+                nid(),
                 b.title(0.01),
-                rng.choice(b.team),
+                choice(b.team),
                 "closed" if closed_at else "open",
                 t,
                 closed_at or t,
                 closed_at,
-                [rng.choice(("bug", "enhancement", "question"))],
+                [choice(("bug", "enhancement", "question"))],
             )
         )
 
@@ -806,7 +805,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     deploys: list[tuple[datetime, str, str]] = []  # (time, sha, outcome) to production
     if prof.deploy in ("continuous", "daily", "workflow") and merges:
         if prof.deploy == "continuous":
-            deploys = [(b.at(m, rng.uniform(5, 90) * 60), sha, "") for m, sha in merges]
+            deploys = [(at(m, uniform(5, 90) * 60), sha, "") for m, sha in merges]
         else:
             merges.sort()
             day = lo.replace(hour=14, minute=0, second=0)
@@ -824,7 +823,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     for when, sha, _ in deploys:
         if when >= now:
             continue
-        roll = rng.random()
+        roll = rand()
         outcome = (
             "success"
             if roll < 0.84
@@ -841,34 +840,34 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                     "success" if outcome == "success" else "failure",
                 )
             continue
-        if rng.random() < 0.8:  # staging first
-            st = b.at(when, -rng.uniform(10, 40) * 60)
+        if rand() < 0.8:  # staging first
+            st = at(when, -uniform(10, 40) * 60)
             repo.deployments.append(
                 Deployment(
-                    b.nid(),
+                    nid(),
                     sha,
                     default,
                     "staging",
                     st,
                     st,
-                    rng.choice(b.team),
-                    statuses=[DeploymentStatus(b.nid(), "success", b.at(st, 120))],
+                    choice(b.team),
+                    statuses=[DeploymentStatus(nid(), "success", at(st, 120))],
                 )
             )
         attempts = [(when, outcome)]
         if outcome in ("failure", "error"):  # recovery: a redeploy a few hours later
-            attempts.append((b.at(when, rng.uniform(0.3, 8) * _HOUR), "success"))
+            attempts.append((at(when, uniform(0.3, 8) * _HOUR), "success"))
         for t0, out in attempts:
             if t0 >= now:
                 break
-            dep = Deployment(b.nid(), sha, default, prof.prod_env, t0, t0, rng.choice(b.team))
-            dep.statuses.append(DeploymentStatus(b.nid(), "pending", t0))
-            t1 = b.at(t0, rng.uniform(20, 120))
+            dep = Deployment(nid(), sha, default, prof.prod_env, t0, t0, choice(b.team))
+            dep.statuses.append(DeploymentStatus(nid(), "pending", t0))
+            t1 = at(t0, uniform(20, 120))
             if t1 < now:
-                dep.statuses.append(DeploymentStatus(b.nid(), "in_progress", t1))
-            t2 = b.at(t1, rng.uniform(60, 1200))
+                dep.statuses.append(DeploymentStatus(nid(), "in_progress", t1))
+            t2 = at(t1, uniform(60, 1200))
             if out != "pending" and t2 < now:
-                dep.statuses.append(DeploymentStatus(b.nid(), out, t2))  # type: ignore[arg-type]
+                dep.statuses.append(DeploymentStatus(nid(), out, t2))  # type: ignore[arg-type]
                 if out == "success":
                     successes.append((t2, dep.id, dep))
             dep.updated_at = dep.statuses[-1].created_at
@@ -886,84 +885,84 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     # GitHub marks a successful deployment inactive when the next one succeeds.
     successes.sort()
     for (_, _, older), (t_next, _, _) in pairwise(successes):
-        older.statuses.append(DeploymentStatus(b.nid(), "inactive", t_next))
+        older.statuses.append(DeploymentStatus(nid(), "inactive", t_next))
         older.updated_at = t_next
     incident_bases = [t for t, _, _ in successes]
 
     # Incidents: some shortly after a deployment (within and beyond 72 h), a few unrelated.
     incident_times: list[datetime] = []
     for base_t in incident_bases:
-        roll = rng.random()
+        roll = rand()
         if roll < 0.05:
-            incident_times.append(b.at(base_t, rng.uniform(0.5, 70) * _HOUR))
+            incident_times.append(at(base_t, uniform(0.5, 70) * _HOUR))
         elif roll < 0.07:
-            incident_times.append(b.at(base_t, rng.uniform(74, 140) * _HOUR))
+            incident_times.append(at(base_t, uniform(74, 140) * _HOUR))
     incident_times.extend(b.times(0.01, lo, hi))
     for t in incident_times:
         if t >= now:
             continue
-        closed = b.at(t, b.lognorm(1.8, 1.0) * _HOUR)
-        closed_at = closed if closed < now and rng.random() < 0.9 else None
-        title = f"Incident: {rng.choice(('elevated 5xx', 'latency spike', 'login failures'))}"
+        closed = at(t, b.lognorm(1.8, 1.0) * _HOUR)
+        closed_at = closed if closed < now and rand() < 0.9 else None
+        title = f"Incident: {choice(('elevated 5xx', 'latency spike', 'login failures'))}"
         if b.hostile:
-            title = f"Incident: {rng.choice(HOSTILE_TEXTS)}"
+            title = f"Incident: {choice(HOSTILE_TEXTS)}"
         issue_objs.append(
             Issue(
                 0,
-                b.nid(),
+                nid(),
                 title,
-                rng.choice(b.team),
+                choice(b.team),
                 "closed" if closed_at else "open",
                 t,
                 closed_at or t,
                 closed_at,
-                list(rng.choice(_INCIDENT_LABEL_SETS)),
+                list(choice(_INCIDENT_LABEL_SETS)),
             )
         )
 
     # Other workflow runs: nightly schedules, extra CI load.
     if wf_nightly is not None:
         for t in b.times(prof.extra_runs_per_day, lo, hi):
-            add_run(wf_nightly, "schedule", default, b.sha(), t)
+            add_run(wf_nightly, "schedule", default, new_sha(), t)
 
     # Releases.
     if prof.releases_every_days:
-        t = b.at(lo, rng.uniform(0, prof.releases_every_days) * _DAY)
+        t = at(lo, uniform(0, prof.releases_every_days) * _DAY)
         minor = 0
         while t < hi:
             minor += 1
             tag = f"v1.{minor}.0"
-            rel_name = tag if not b.hostile else f"{tag} {rng.choice(HOSTILE_TEXTS)}"
-            if rng.random() < 0.15:
-                rc = b.at(t, -2 * _DAY)
+            rel_name = tag if not b.hostile else f"{tag} {choice(HOSTILE_TEXTS)}"
+            if rand() < 0.15:
+                rc = at(t, -2 * _DAY)
                 if rc >= lo:
                     repo.releases.append(
                         Release(
-                            b.nid(),
+                            nid(),
                             f"{tag}-rc.1",
                             f"{rel_name} RC",
                             False,
                             True,
                             rc,
                             rc,
-                            rng.choice(b.team),
+                            choice(b.team),
                         )
                     )
             repo.releases.append(
-                Release(b.nid(), tag, rel_name, False, False, t, b.at(t, 600), rng.choice(b.team))
+                Release(nid(), tag, rel_name, False, False, t, at(t, 600), choice(b.team))
             )
-            t = b.at(t, prof.releases_every_days * _DAY * rng.uniform(0.7, 1.3))
-        if rng.random() < 0.5 or b.name == "release-train":
+            t = at(t, prof.releases_every_days * _DAY * uniform(0.7, 1.3))
+        if rand() < 0.5 or b.name == "release-train":
             repo.releases.append(
                 Release(
-                    b.nid(),
+                    nid(),
                     f"v1.{minor + 1}.0",
                     "Next release (draft)",
                     True,
                     False,
-                    b.at(hi, -_DAY),
+                    at(hi, -_DAY),
                     None,
-                    rng.choice(b.team),
+                    choice(b.team),
                 )
             )
 
