@@ -41,6 +41,10 @@ class EtagStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30.0)
+        # A cache, not a record: WAL + synchronous=NORMAL keeps it consistent after a crash
+        # (at worst the last entries are lost, which only costs 200s) without an fsync per page.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         with self._lock, self._db:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS etags (key TEXT PRIMARY KEY, etag TEXT NOT NULL, "
