@@ -46,6 +46,7 @@ class RestAnswer:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    last_modified: datetime | None = None  # single resources: `Last-Modified`
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def _repo(req: RestRequest) -> Repo:
 @_get("/orgs/{org}")
 def get_org(req: RestRequest) -> RestAnswer:
     """`GET /orgs/{org}`."""
-    return RestAnswer(200, pl.organization(req.ctx))
+    return RestAnswer(200, pl.organization(req.ctx), last_modified=req.ctx.org.now)
 
 
 @_get("/orgs/{org}/repos")
@@ -199,7 +200,8 @@ def _validation(field_name: str, value: str) -> RestAnswer:
 @_get("/repos/{owner}/{repo}")
 def get_repo(req: RestRequest) -> RestAnswer:
     """`GET /repos/{owner}/{repo}` (full repository, with `security_and_analysis`)."""
-    return RestAnswer(200, pl.repository(req.ctx, _repo(req), full=True))
+    repo = _repo(req)
+    return RestAnswer(200, pl.repository(req.ctx, repo, full=True), last_modified=repo.updated_at)
 
 
 def _pull(req: RestRequest) -> PullRequest | None:
@@ -246,7 +248,7 @@ def get_pull(req: RestRequest) -> RestAnswer:
     pr = _pull(req)
     if pr is None:
         return not_found()
-    return RestAnswer(200, pl.pull_full(req.ctx, _repo(req), pr))
+    return RestAnswer(200, pl.pull_full(req.ctx, _repo(req), pr), last_modified=pr.updated_at)
 
 
 @_get("/repos/{owner}/{repo}/pulls/{pull_number}/reviews")

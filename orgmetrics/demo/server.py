@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -361,8 +362,9 @@ class FakeGitHub:
         if method in ("GET", "HEAD") and answer.status == 200 and answer.body is not None:
             etag = '"' + hashlib.sha256(token.encode() + b"\0" + answer.body).hexdigest() + '"'
             answer.headers["ETag"] = etag
-            if _etag_matches(headers.get("if-none-match"), etag):
-                answer = _Answer(304, None, {"ETag": etag}, resource=resource, charge=0)
+            if _not_modified(headers, etag, answer.headers.get("Last-Modified")):
+                kept = {k: v for k, v in answer.headers.items() if k in ("ETag", "Last-Modified")}
+                answer = _Answer(304, None, kept, resource=resource, charge=0)
         if malformed and answer.body:
             answer.body = answer.body[: max(1, len(answer.body) // 2)]
         return self._finish(method, raw_path, template, answer, is_graphql, token)
@@ -373,7 +375,10 @@ class FakeGitHub:
         verb = "GET" if method == "HEAD" else method
         _template, got = rest.dispatch(ctx, verb, path, query)
         body = None if got.body is None else _json_bytes(got.body)
-        return _Answer(got.status, body, dict(got.headers), charge=1)
+        extra = dict(got.headers)
+        if got.last_modified is not None:
+            extra["Last-Modified"] = formatdate(got.last_modified.timestamp(), usegmt=True)
+        return _Answer(got.status, body, extra, charge=1)
 
     def _graphql(self, method: str, body: bytes, token: str, rid: str) -> _Answer:
         if method != "POST":
@@ -480,6 +485,19 @@ def _bearer(value: str | None) -> str | None:
     if scheme.lower() not in ("bearer", "token") or not token.strip():
         return None
     return token.strip()
+
+
+def _not_modified(headers: dict[str, str], etag: str, last_modified: str | None) -> bool:
+    """Conditional GET: If-None-Match wins; else If-Modified-Since against Last-Modified."""
+    if "if-none-match" in headers:
+        return _etag_matches(headers["if-none-match"], etag)
+    since = headers.get("if-modified-since")
+    if not since or not last_modified:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:

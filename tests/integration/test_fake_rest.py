@@ -600,3 +600,20 @@ def test_demo_serve_command_serves_until_interrupted() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_last_modified_and_if_modified_since(fake: FakeGitHub, gh: requests.Session) -> None:
+    """Single resources send Last-Modified; If-Modified-Since at/after it -> free 304."""
+    url = f"{fake.url}{R}/pulls/1"
+    first = gh.get(url, timeout=10)
+    stamp = first.headers["Last-Modified"]
+    # PR 1 was updated at NOW - 29 days + 1 hour = 2026-01-31T01:00:00Z.
+    assert stamp == "Sat, 31 Jan 2026 01:00:00 GMT"
+    charged = fake.log.charged
+    same = gh.get(url, headers={"If-Modified-Since": stamp}, timeout=10)
+    assert same.status_code == 304 and same.content == b"" and fake.log.charged == charged
+    older = gh.get(url, headers={"If-Modified-Since": "Fri, 30 Jan 2026 00:00:00 GMT"})
+    assert older.status_code == 200
+    # If-None-Match takes precedence over If-Modified-Since.
+    both = gh.get(url, headers={"If-Modified-Since": stamp, "If-None-Match": '"x"'}, timeout=10)
+    assert both.status_code == 200
