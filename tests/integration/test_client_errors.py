@@ -188,11 +188,9 @@ def test_primary_limit_within_max_wait_waits_for_reset(fake: FakeGitHub) -> None
     sleeps = Sleeps(real=0.3)  # the fake resets after 0.2 s; record the wait GitHub implies
     fake.faults.add("/releases", "primary_limit", reset_in=0.2)
     with make_client(fake, sleeps) as c:
-        started = time.time()
         listing = c.paginate(RELEASES)
     assert len(listing.items) == len(repo("release-train").releases)
     assert len(sleeps.waits) == 1 and 1.0 <= sleeps.waits[0] <= 3.0  # reset - now + 1 s
-    assert time.time() - started < 1.5
     assert [e.status for e in fake.log.entries] == [403, 200]
 
 
@@ -249,8 +247,8 @@ def test_secondary_limit_backs_off_exponentially_while_it_persists(
 
 
 def test_budget_spent_on_a_200_waits_before_the_next_request() -> None:
-    sleeps = Sleeps(real=0.35)
-    with FakeGitHub(demo_org(), token=TOKEN, core_limit=2, rate_window_seconds=0.3) as server:
+    sleeps = Sleeps(real=1.05)  # the fake's window below is 1 s; the implied wait is longer
+    with FakeGitHub(demo_org(), token=TOKEN, core_limit=2, rate_window_seconds=1.0) as server:
         with make_client(server, sleeps) as c:
             c.get_json(f"/orgs/{ORG}")
             c.get_json(f"/orgs/{ORG}")  # remaining 0 now
