@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from orgmetrics.github.errors import InsecureTransport
 from orgmetrics.github.urls import (
@@ -16,6 +19,7 @@ from orgmetrics.github.urls import (
     route_template,
     same_origin,
 )
+from orgmetrics.timeutil import parse_iso
 
 
 @pytest.mark.parametrize(
@@ -121,3 +125,15 @@ def test_malformed_created_is_refused() -> None:
 )
 def test_route_templates(path: str, template: str) -> None:
     assert route_template("get", path) == template
+
+
+@given(
+    st.datetimes(
+        timezones=st.timezones(), min_value=datetime(1971, 1, 2), max_value=datetime(9998, 12, 30)
+    )
+)
+def test_github_iso_always_exact_and_round_trips(moment: datetime) -> None:
+    text = github_iso(moment)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text)
+    assert parse_iso(text) == moment.astimezone(UTC).replace(microsecond=0)
+    assert prepare_params({"since": moment}) == {"since": text}
