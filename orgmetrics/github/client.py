@@ -441,6 +441,8 @@ class GitHubClient:
                 TransportError(f"{method} {display} failed: {kind} (GitHub unreachable?)"),
                 reason=f"{method} {route}: {kind}",
             ) from None
+        except requests.RequestException as exc:  # redirects loop, invalid URL, ...: no retry
+            raise TransportError(f"{method} {display} failed: {type(exc).__name__}") from None
         status = resp.status_code
         rate = parse_rate_headers(resp.headers)
         self.stats.record_rate(rate.resource, rate.remaining, rate.reset, rate.limit)
