@@ -29,7 +29,8 @@ from orgmetrics.report.pandoc_engine import DocumentMeta, RenderError, render_pa
 from orgmetrics.report.render import TITLE
 from orgmetrics.store import read_json
 
-pytestmark = pytest.mark.e2e
+# One worker renders the shared report: run with `-n 2 --dist loadgroup` to keep it single.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("report_e2e")]
 
 AS_OF = datetime(2026, 11, 30, tzinfo=UTC)
 GENERATED = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)

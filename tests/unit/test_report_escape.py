@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pypandoc
 import pytest
@@ -80,3 +81,37 @@ def test_missing_glyphs_are_spelled_as_code_points() -> None:
     out = replace_missing_glyphs("日本 ✓ a", covered)
     assert out == "\\[U+65E5\\]\\[U+672C\\] ✓ a"
     assert _plain(out) == "[U+65E5][U+672C] ✓ a"
+
+
+def test_hostile_text_and_marking_survive_html_and_pdfa(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from pypdf import PdfReader
+
+    from orgmetrics.report.pandoc_engine import (
+        DocumentMeta,
+        markdown_to_html,
+        markdown_to_typst,
+        typst_to_pdf,
+    )
+
+    hostile = " ".join(HOSTILE)
+    meta = DocumentMeta(
+        title="Audit " + hostile,
+        report_id="demo-org-2026-11-30-v1",
+        classification='SECRET #import "x" <b>',
+        generated_at=datetime(2026, 12, 1, tzinfo=UTC),
+        version="0.1.0",
+    )
+    markdown = "# Section\n\n" + md_text(hostile) + "\n\n" + markdown_table(["a"], [[hostile]])
+    html = markdown_to_html(markdown, tmp_path, meta).decode("utf-8")
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "日本語 ✓" in html
+    typ = tmp_path / "r.typ"
+    typ.write_text(markdown_to_typst(markdown, tmp_path, meta), encoding="utf-8")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(typst_to_pdf(typ, meta))
+    text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    assert '<script>alert("xss")</script>' in text
+    assert '#import "/etc/passwd"' in text and "[x](javascript:alert(1))" in text
+    assert "[U+65E5]" in text and 'SECRET #import "x" <b>' in text
