@@ -33,7 +33,15 @@ from orgmetrics.demo.model import Org
 from orgmetrics.demo.pagination import Query
 from orgmetrics.demo.payloads import Ctx, rate_limit_overview
 
-API_VERSION = "2022-11-28"
+API_VERSION = "2022-11-28"  # the version served; 2026-03-10 is accepted, answered as 2022-11-28
+SUPPORTED_API_VERSIONS = frozenset({"2022-11-28", "2026-03-10"})
+DOCS_REST = "https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api"
+API_VERSIONS_DOCS = "https://docs.github.com/rest/about-the-rest-api/api-versions"
+NO_USER_AGENT_MESSAGE = (
+    "Request forbidden by administrative rules. Please make sure your request has a User-Agent "
+    "header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-"
+    "required). Check https://developer.github.com for other possible causes."
+)
 OAUTH_SCOPES = "read:org, repo, security_events"
 RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
 SECONDARY_MESSAGE = (
@@ -338,6 +346,9 @@ class FakeGitHub:
                 exhaust = fault
             elif fault.kind == "malformed_json":
                 malformed = True
+        refusal = self._header_refusal(headers, rid)
+        if refusal is not None:
+            return self._finish(method, raw_path, template, refusal, is_graphql, None)
         if token is None or not authorized:
             answer = self._error(401, "Bad credentials", rid, doc="https://docs.github.com/rest")
             return self._finish(method, raw_path, template, answer, is_graphql, None)
@@ -368,6 +379,16 @@ class FakeGitHub:
         if malformed and answer.body:
             answer.body = answer.body[: max(1, len(answer.body) // 2)]
         return self._finish(method, raw_path, template, answer, is_graphql, token)
+
+    def _header_refusal(self, headers: dict[str, str], rid: str) -> _Answer | None:
+        """GitHub rejects a missing User-Agent (403) and an unknown API version (400)."""
+        if not headers.get("user-agent", "").strip():
+            return self._error(403, NO_USER_AGENT_MESSAGE, rid, doc=f"{DOCS_REST}#user-agent")
+        version = headers.get("x-github-api-version")
+        if version is not None and version.strip() not in SUPPORTED_API_VERSIONS:
+            message = f"Unsupported 'X-GitHub-Api-Version' header: {version.strip()[:40]}"
+            return self._error(400, message, rid, doc=API_VERSIONS_DOCS)
+        return None
 
     def _rest(self, method: str, path: str, qs: str) -> _Answer:
         query = Query(tuple(parse_qsl(qs, keep_blank_values=True)))

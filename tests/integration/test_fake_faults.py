@@ -173,3 +173,26 @@ def test_concurrent_requests_are_all_counted() -> None:
         assert server.log.total == 80 and server.log.charged == 80
         last = requests.get(f"{server.url}/rate_limit", headers=headers, timeout=10).json()
         assert last["resources"]["core"]["used"] == 80
+
+
+def test_missing_user_agent_403_and_unknown_api_version_400(fake: FakeGitHub) -> None:
+    """GitHub refuses requests without a User-Agent and with an API version it does not know."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{fake.url}/orgs/demo-org", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    request.remove_header("User-agent")
+    opener = urllib.request.build_opener()
+    opener.addheaders = []  # urllib adds "Python-urllib/3.x" unless told not to
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(request, timeout=10)
+    assert refused.value.code == 403
+    assert "User-Agent" in json.loads(refused.value.read())["message"]
+    headers = {"Authorization": f"Bearer {TOKEN}", "X-GitHub-Api-Version": "2019-01-01"}
+    answer = requests.get(f"{fake.url}/orgs/demo-org", headers=headers, timeout=10)
+    assert answer.status_code == 400
+    headers["X-GitHub-Api-Version"] = "2022-11-28"
+    answer = requests.get(f"{fake.url}/orgs/demo-org", headers=headers, timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["X-GitHub-Api-Version-Selected"] == "2022-11-28"
