@@ -136,6 +136,7 @@ class Listing:
     total_count: int | None = None  # `total_count` / `totalCount` when GitHub sends it
     pages: int = 0  # pages fetched (304s included)
     errors: list[dict[str, Any]] = field(default_factory=list)  # GraphQL partial-data errors
+    next_url: str | None = None  # when truncated by the cap: pass it to paginate() to go on
 
 
 @dataclass
@@ -652,13 +653,15 @@ class GitHubClient:
         available for this repo": it returns `Listing(unavailable=...)` instead of raising.
         A 409 "Git Repository is empty." returns `Listing(empty_repo=True)`. `items_key` names
         the list inside wrapper objects (e.g. "workflow_runs"); it is guessed when omitted.
-        The page cap (`max_pages`, else the client's) returns what it has with truncated=True.
+        The page cap (`max_pages`, else the client's) returns what it has with truncated=True
+        and `next_url`; `paginate(listing.next_url, ...)` continues where it stopped.
         """
         url: str | None = self._url(path)
         route = route_template("GET", urlsplit(url or "").path)
         query: dict[str, Any] | None = prepare_params(params)
         assert query is not None
-        query.setdefault("per_page", PER_PAGE)
+        if "://" not in path:  # a continuation URL (Listing.next_url) already carries per_page
+            query.setdefault("per_page", PER_PAGE)
         cap = max_pages if max_pages is not None else self.max_pages
         listing = Listing()
         while url is not None:
@@ -680,6 +683,7 @@ class GitHubClient:
             following = next_link(answer.link)
             if following is not None and cap is not None and listing.pages >= cap:
                 listing.truncated = True
+                listing.next_url = following
                 log.info("%s: stopped at the page cap (%d pages)", route, cap)
                 break
             url = self._url(following) if following is not None else None

@@ -141,3 +141,14 @@ def test_malformed_since_is_refused_before_any_request(
     with pytest.raises(ValueError, match="since"):
         client.paginate(f"/repos/{ORG}/docs-only/issues", {"since": "2026-04-01 10:30"})
     assert fake.log.total == 0
+
+
+def test_capped_listing_continues_from_next_url(client: GitHubClient, fake: FakeGitHub) -> None:
+    first = client.paginate(f"/orgs/{ORG}/repos", {"per_page": 5}, max_pages=1)
+    assert first.truncated and first.next_url is not None and len(first.items) == 5
+    rest = client.paginate(first.next_url)
+    assert not rest.truncated and rest.next_url is None
+    names = [r["name"] for r in first.items + rest.items]
+    assert sorted(names) == sorted(r.name for r in demo_org().repos)
+    assert fake.log.total == 3
+    assert all(q["per_page"] == ["5"] for q in _queries(fake))  # not overridden by the default
