@@ -130,9 +130,12 @@ def _find_meta(
     metas: list[tuple[Path, dict[str, Any]]] = []
     for path in meta_files:
         try:
-            metas.append((path, json.loads(path.read_text("utf-8"))))
+            meta = json.loads(path.read_text("utf-8"))
         except ValueError as exc:
             raise SchemaError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(meta, dict):
+            raise SchemaError(f"{path}: $ is not an object (run metadata)")
+        metas.append((path, meta))
     if run_id is not None:
         matching = [(p, m) for p, m in metas if m.get("run_id") == run_id]
         if not matching:

@@ -218,3 +218,32 @@ def test_last_series_week_equals_the_sections_over_a_7_day_window(
     assert last["ci_failure_rate"] == d7["ci"]["ci_failure_rate"]
     sec = d7["security"]
     assert last["open_vulns"] == {s: sec[s] for s in ("critical", "high", "medium", "low")}
+
+
+def test_a_nan_from_a_section_is_refused_not_written(snapshot_dir: Path) -> None:
+    from orgmetrics.aggregate import build_dashboard, load_snapshot, resolve_window
+    from orgmetrics.errors import OrgmetricsError
+    from orgmetrics.metrics.base import SectionResult
+    from orgmetrics.metrics.params import MetricParams
+
+    snapshot = load_snapshot(snapshot_dir)
+    window = resolve_window(snapshot, 30, None)
+    computes = {"dora": dora.compute, "ci": ci.compute, "flow": flow.compute}
+    computes["security"] = security.compute
+
+    def broken_activity(frames: Any, w: Any, p: Any) -> SectionResult:
+        result = activity.compute(frames, w, p)
+        result.org["commits"] = float("nan")
+        return result
+
+    computes["activity"] = broken_activity
+    with pytest.raises(OrgmetricsError, match=r"\$\.activity\.commits is nan"):
+        build_dashboard(snapshot, window, MetricParams(), computes)
+
+
+def test_a_raw_document_of_another_run_is_refused(data_dir: Path) -> None:
+    victim = sorted((data_dir / "raw" / "run-demo").glob("*.json"))[-1]
+    doc = json.loads(victim.read_text())
+    victim.write_text(json.dumps({**doc, "run_id": "other-run"}))
+    with pytest.raises(SchemaError, match="expected 'run-demo'"):
+        aggregate_snapshot(data_dir, write=False)
