@@ -166,17 +166,21 @@ def raw_document(
         if any(label_re.search(label) for label in i.labels)
         and _in_lookback(i.created_at, i.closed_at, since, as_of)
     ]
+    # As the collector reads GraphQL history: `author.user` is a User, so a bot's commit has no
+    # login (its noreply e-mail marks it); kept when committed and authored in the lookback.
     commits = [
         {
             "sha": c.sha,
             "authored_at": _ts(c.authored_at),
-            "author_login": c.author.login if c.author is not None else None,
+            "author_login": c.author.login
+            if c.author is not None and c.author.type == "User"
+            else None,
             "author_email": c.author_email or None,
             "is_bot": (c.author is not None and c.author.login.endswith("[bot]"))
             or c.author_email.lower().endswith("[bot]@users.noreply.github.com"),
         }
         for c in repo.commits
-        if since <= c.committed_at < as_of
+        if since <= c.committed_at < as_of and since <= c.authored_at < as_of
     ]
     workflows = [
         {"id": w.id, "name": w.name, "path": w.path, "state": w.state}
@@ -267,8 +271,10 @@ def _dependabot(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) -> di
         fixed = _iso(a.fixed_at, as_of)
         dismissed = _iso(a.dismissed_at, as_of)
         auto = _iso(a.auto_dismissed_at, as_of)
+        if auto and not dismissed:  # the fake GitHub reports an auto-dismissal as a dismissal too
+            dismissed = auto
         state = (
-            "fixed" if fixed else "dismissed" if dismissed else "auto_dismissed" if auto else "open"
+            "fixed" if fixed else "auto_dismissed" if auto else "dismissed" if dismissed else "open"
         )
         items.append(
             {
@@ -377,7 +383,7 @@ def write_snapshot(
     layout = DataDir(Path(data_dir))
     scanned: list[str] = []
     archived: list[str] = []
-    errors_count = 0
+    errors_count = repos_with_errors = 0
     for repo in sorted(org.repos, key=lambda r: r.name):
         if repo.archived:
             archived.append(repo.name)
@@ -396,6 +402,7 @@ def write_snapshot(
         atomic_write_text(path, _dumps_compact(doc) if compact else dumps_canonical(doc))
         scanned.append(repo.name)
         errors_count += len(doc["errors"])
+        repos_with_errors += bool(doc["errors"])
     meta = {
         "run_id": run_id,
         "status": "complete",
@@ -426,7 +433,23 @@ def write_snapshot(
             "lookback_days": lookback_days,
             "incident_label_pattern": incident_label_pattern,
         },
-        "repos": {"scanned": scanned, "archived": archived, "failed": []},
+        "repos_planned": len(scanned),
+        "repos_with_errors": repos_with_errors,
+        "excluded_by_filter": 0,
+        "stop_reason": None,
+        "resume_command": None,
+        "token_scopes": None,
+        "rate_limits": {},
+        "invocations": [],
+        "repos": {
+            "scanned": scanned,
+            "written": list(scanned),
+            "archived": archived,
+            "excluded": [],
+            "missing": [],
+            "unsafe": [],
+            "vanished": [],
+        },
     }
     meta_path = layout.meta_dir / f"run_{as_of.strftime('%Y%m%d_%H%M%S')}.json"
     atomic_write_json(meta_path, meta)

@@ -144,7 +144,9 @@ def test_lookback_semantics(org: Org, snapshot: Path) -> None:
             assert p["state"] == "OPEN" or max(s for s in stamps if s) >= "2026-03-17T00:00:00Z"
         assert all(d["created_at"] >= doc["since"] for d in doc["deployments"]["items"])
         assert all(r["created_at"] >= doc["since"] for r in doc["workflow_runs"]["items"])
-        expected_commits = sum(since <= c.committed_at < NOW for c in repo.commits)
+        expected_commits = sum(
+            since <= c.committed_at < NOW and since <= c.authored_at < NOW for c in repo.commits
+        )
         assert len(doc["commits"]["items"]) == expected_commits
         if doc["dependabot_alerts"]["available"]:  # every alert, in every state
             assert len(doc["dependabot_alerts"]["items"]) == len(repo.dependabot_alerts)
