@@ -89,10 +89,16 @@ def execute_report_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     target = out_dir / NOTEBOOK_FILE
+    template = provenance.report_notebook_path()
+    if not template.is_file():
+        raise RenderError(
+            f"{template} not found: orgmetrics renders from a source checkout "
+            "(pip install -e .), where notebooks/report.ipynb sits next to the package"
+        )
     try:
         with venv_kernel():
             papermill.execute_notebook(
-                str(provenance.report_notebook_path()),
+                str(template),
                 str(target),
                 parameters=dict(parameters),
                 kernel_name="python3",
