@@ -173,7 +173,31 @@ def _json_bytes(body: Any) -> bytes:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # bursts from parallel clients must not overflow the backlog
     fake: FakeGitHub
+
+    def server_activate(self) -> None:
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        """Drop keep-alive connections still open, so a stopped fake really stops answering."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for conn in open_now:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 class FakeGitHub:
@@ -234,6 +258,7 @@ class FakeGitHub:
             return
         server.shutdown()
         server.server_close()
+        server.close_open_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
 

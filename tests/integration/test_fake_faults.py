@@ -196,3 +196,15 @@ def test_missing_user_agent_403_and_unknown_api_version_400(fake: FakeGitHub) ->
     answer = requests.get(f"{fake.url}/orgs/demo-org", headers=headers, timeout=10)
     assert answer.status_code == 200
     assert answer.headers["X-GitHub-Api-Version-Selected"] == "2022-11-28"
+
+
+def test_stop_closes_keep_alive_connections() -> None:
+    """After `stop()` a session that kept its connection open gets no more answers."""
+    server = FakeGitHub(tiny_org()).start()
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer s"
+    assert session.get(f"{server.url}/orgs/demo-org", timeout=10).status_code == 200
+    server.stop()
+    with pytest.raises(requests.ConnectionError):
+        session.get(f"{server.url}/orgs/demo-org", timeout=5)
+    session.close()
