@@ -337,6 +337,8 @@ class FakeGitHub:
             if is_graphql and method == "POST"
             else rest.route_template(self.org, "GET" if method == "HEAD" else method, path)
         )
+        if path.rstrip("/") == "/rate_limit" and method in ("GET", "HEAD"):
+            template = "GET /rate_limit"
         template = template or f"{method} (unknown)"
         rid = self._request_id()
         token = _bearer(headers.get("authorization"))
@@ -382,7 +384,7 @@ class FakeGitHub:
             bucket = self.bucket(token, resource)
             if exhaust is not None:
                 bucket.exhaust(time.time() + exhaust.reset_in)
-            limited = bucket.remaining <= 0
+            limited = bucket.remaining <= 0 and template != "GET /rate_limit"  # always free
         if limited:
             answer = self._rate_limited(is_graphql, rid)
             answer.resource = resource
@@ -390,7 +392,6 @@ class FakeGitHub:
         if is_graphql:
             answer = self._graphql(method, body, token, rid)
         elif path.rstrip("/") == "/rate_limit" and method in ("GET", "HEAD"):
-            template = "GET /rate_limit"
             answer = _Answer(200, _json_bytes(self._rate_overview(token)), {}, charge=0)
         else:
             answer = self._rest(method, path, qs)

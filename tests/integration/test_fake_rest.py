@@ -544,6 +544,9 @@ def test_rate_headers_count_down_then_403(fake: FakeGitHub) -> None:
         assert over.json()["message"].startswith("API rate limit exceeded for user ID 1.")
         assert over.headers["x-ratelimit-remaining"] == "0"
         assert int(over.headers["x-ratelimit-reset"]) > 0
+        status = requests.get(f"{server.url}/rate_limit", headers=headers, timeout=10)
+        assert status.status_code == 200  # /rate_limit answers even with the budget spent
+        assert status.json()["resources"]["core"]["remaining"] == 0
         other = requests.get(
             f"{server.url}/orgs/demo-org", headers={"Authorization": "Bearer b"}, timeout=10
         )
