@@ -620,3 +620,12 @@ def test_last_modified_and_if_modified_since(fake: FakeGitHub, gh: requests.Sess
     # If-None-Match takes precedence over If-Modified-Since.
     both = gh.get(url, headers={"If-Modified-Since": stamp, "If-None-Match": '"x"'}, timeout=10)
     assert both.status_code == 200
+
+
+def test_head_request_and_token_never_logged(fake: FakeGitHub, gh: requests.Session) -> None:
+    """HEAD answers headers only; the token appears in no log entry, header or ETag."""
+    head = gh.head(f"{fake.url}{R}", timeout=10)
+    assert head.status_code == 200 and head.content == b"" and "ETag" in head.headers
+    answer = gh.get(f"{fake.url}{R}/pulls", timeout=10)
+    assert TOKEN not in repr(fake.log.entries) and TOKEN not in repr(fake.log.by_endpoint)
+    assert all(TOKEN not in value for value in answer.headers.values())
