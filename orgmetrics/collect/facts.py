@@ -84,7 +84,15 @@ def fetch_facts(ctx: RunContext, names: list[str]) -> dict[str, RepoFacts]:
                     labels_error=error_entry("incidents", None, reason),
                 )
                 continue
-            labels, truncated = _all_labels(ctx, name, repo.get("labels") or {})
+            try:
+                labels, truncated = _all_labels(ctx, name, repo.get("labels") or {})
+            except (GraphQLQueryError, ServerError, TransportError) as exc:
+                facts[name] = RepoFacts(
+                    empty=bool(repo.get("isEmpty")),
+                    dependabot_enabled=dependabot if isinstance(dependabot, bool) else None,
+                    labels_error=error_entry("incidents", getattr(exc, "status", None), str(exc)),
+                )
+                continue
             facts[name] = RepoFacts(
                 empty=bool(repo.get("isEmpty")),
                 incident_labels=_matching(labels, ctx.incident_re),

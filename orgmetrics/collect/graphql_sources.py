@@ -124,14 +124,18 @@ def _reviews(ctx: RunContext, name: str, pr: dict[str, Any]) -> tuple[list[dict[
     remaining = ctx.remaining_pages(1)
     if remaining == 0:
         return [r for r in connection.get("nodes") or [] if r], True
-    listing = ctx.client.complete_connection(
-        connection,
-        q.reviews_page_query(),
-        {"owner": ctx.org, "name": name, "number": int(pr["number"])},
-        ["repository", "pullRequest", "reviews"],
-        page_size=100,
-        max_pages=remaining,
-    )
+    try:
+        listing = ctx.client.complete_connection(
+            connection,
+            q.reviews_page_query(),
+            {"owner": ctx.org, "name": name, "number": int(pr["number"])},
+            ["repository", "pullRequest", "reviews"],
+            page_size=q.FOLLOW_PAGE,
+            max_pages=remaining,
+        )
+    except (GraphQLQueryError, ServerError, TransportError) as exc:
+        log.warning("%s#%s: further reviews unavailable (%s)", name, pr["number"], exc)
+        return [r for r in connection.get("nodes") or [] if r], True
     return [r for r in listing.items if r], listing.truncated or bool(listing.errors)
 
 

@@ -26,10 +26,12 @@ from tests.integration._collect_fixtures import (
     LOOKBACK,
     NOW,
     TOKEN,
+    baseline_docs,
     config_for,
     demo_org,
     fast_client,
     read_docs,
+    without_run_id,
 )
 
 SINCE = NOW - timedelta(days=LOOKBACK)
@@ -302,3 +304,31 @@ def test_schema_violation_names_file_path_and_rule(collected: Collected, tmp_pat
     assert "$.pull_requests.items[0].created_at" in message
     assert "'pattern'" in message
     assert not target.exists()
+
+
+def test_without_org_alert_listings_per_repo_listings_give_the_same_snapshot(
+    tmp_path: Path,
+) -> None:
+    """A token that is not an org owner gets 403 on the org listings: same data, per repo."""
+    with FakeGitHub(demo_org(), token=TOKEN) as fake:
+        fake.faults.add(
+            r"^/orgs/demo-org/(dependabot|code-scanning|secret-scanning)/alerts",
+            "status",
+            status=403,
+            times=None,
+        )
+        result = collect_org(
+            config_for(fake),
+            data_dir=tmp_path,
+            as_of=NOW,
+            progress=False,
+            client=fast_client(fake),
+        )
+        per_repo = fake.log.by_endpoint
+    assert without_run_id(read_docs(result.raw_dir)) == baseline_docs()
+    scanned = len(baseline_docs())
+    for route in ("dependabot", "code-scanning", "secret-scanning"):
+        assert per_repo[f"GET /repos/{{owner}}/{{repo}}/{route}/alerts"] == scanned
+    meta = json.loads(result.meta_path.read_text("utf-8"))
+    assert meta["org_alert_listings"]["dependabot_alerts"]["available"] is False
+    assert meta["org_alert_listings"]["dependabot_alerts"]["reason"].startswith("403 Forbidden")
