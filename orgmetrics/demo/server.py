@@ -345,34 +345,17 @@ class FakeGitHub:
         authorized = token is not None and (self.token is None or token == self.token)
         seen_token = token if authorized else None  # fault answers still show the rate headers
         fault = self.faults.take(method, path)
-        malformed = False
-        exhaust: Fault | None = None
-        if fault is not None:
-            if fault.kind == "connection_reset":
-                self.log.record(method, raw_path, template, 0, graphql=is_graphql, charged=False)
-                return None
-            if fault.kind == "latency":
-                time.sleep(fault.delay)
-            elif fault.kind == "status":
-                answer = self._error(fault.status, _status_message(fault.status), rid)
-                answer.resource = "graphql" if is_graphql else "core"
-                return self._finish(method, raw_path, template, answer, is_graphql, seen_token)
-            elif fault.kind == "secondary_limit":
-                status = fault.status if fault.status in (403, 429) else 403
-                answer = self._error(
-                    status,
-                    SECONDARY_MESSAGE.format(rid=rid),
-                    rid,
-                    doc=f"{RATE_DOCS}#about-secondary-rate-limits",
-                )
-                if fault.retry_after is not None:
-                    answer.headers["retry-after"] = str(fault.retry_after)
-                answer.resource = "graphql" if is_graphql else "core"
-                return self._finish(method, raw_path, template, answer, is_graphql, seen_token)
-            elif fault.kind == "primary_limit":
-                exhaust = fault
-            elif fault.kind == "malformed_json":
-                malformed = True
+        if fault is not None and fault.kind == "connection_reset":
+            self.log.record(method, raw_path, template, 0, graphql=is_graphql, charged=False)
+            return None
+        if fault is not None and fault.kind == "latency":
+            time.sleep(fault.delay)
+        faulted = self._fault_answer(fault, rid) if fault is not None else None
+        if faulted is not None:
+            faulted.resource = "graphql" if is_graphql else "core"
+            return self._finish(method, raw_path, template, faulted, is_graphql, seen_token)
+        exhaust = fault if fault is not None and fault.kind == "primary_limit" else None
+        malformed = fault is not None and fault.kind == "malformed_json"
         refusal = self._header_refusal(headers, rid)
         if refusal is not None:
             return self._finish(method, raw_path, template, refusal, is_graphql, None)
@@ -405,6 +388,22 @@ class FakeGitHub:
         if malformed and answer.body:
             answer.body = answer.body[: max(1, len(answer.body) // 2)]
         return self._finish(method, raw_path, template, answer, is_graphql, token)
+
+    def _fault_answer(self, fault: Fault, rid: str) -> _Answer | None:
+        """The answer a `status` or `secondary_limit` fault sends instead of the real one."""
+        if fault.kind == "status":
+            return self._error(fault.status, _status_message(fault.status), rid)
+        if fault.kind == "secondary_limit":
+            answer = self._error(
+                fault.status if fault.status in (403, 429) else 403,
+                SECONDARY_MESSAGE.format(rid=rid),
+                rid,
+                doc=f"{RATE_DOCS}#about-secondary-rate-limits",
+            )
+            if fault.retry_after is not None:
+                answer.headers["retry-after"] = str(fault.retry_after)
+            return answer
+        return None
 
     def _header_refusal(self, headers: dict[str, str], rid: str) -> _Answer | None:
         """GitHub rejects a missing User-Agent (403) and an unknown API version (400)."""
