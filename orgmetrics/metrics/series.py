@@ -11,7 +11,7 @@ week equals the sections computed with W = 7.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -42,6 +42,20 @@ def week_windows(as_of: datetime, earliest: datetime) -> list[Window]:
     return [Window(as_of=as_of - k * WEEK, days=7) for k in range(count - 1, -1, -1)]
 
 
+def split_by_week(frame: pd.DataFrame, column: str, windows: list[Window]) -> list[pd.DataFrame]:
+    """The rows of `frame` whose `column` lies in each (contiguous) week, in one grouping pass."""
+    empty = frame.iloc[0:0]
+    if not windows or frame.empty:
+        return [empty for _ in windows]
+    offset = (frame[column] - stats.timestamp(windows[0].start)) // WEEK  # exact integer weeks
+    groups: dict[int, pd.DataFrame] = {}
+    for key, group in frame.groupby(offset, sort=False):  # NaT rows (NaN offset) are dropped
+        week = int(cast(float, key))
+        if week >= 0:
+            groups[week] = group
+    return [groups.get(i, empty) for i in range(len(windows))]
+
+
 def open_vulns(
     alerts: pd.DataFrame, available_repos: list[str], moments: list[datetime]
 ) -> list[dict[str, int] | None]:
@@ -52,9 +66,12 @@ def open_vulns(
         return [dict.fromkeys(security.SEVERITIES, 0) for _ in moments]
     dep = alerts[(alerts["source"] == "dependabot") & alerts["repo"].isin(available_repos)]
     severity = security.severities(dep["severity"])
+    created = pd.to_datetime(dep["created_at"], utc=True)
+    ended = security.closed_at(dep, "dependabot")
     out: list[dict[str, int] | None] = []
     for moment in moments:
-        is_open = security.open_at(dep, "dependabot", moment)
+        t = stats.timestamp(moment)
+        is_open = (created <= t) & ~(ended <= t)  # security.open_at, lifecycle columns reused
         out.append({sev: int((is_open & (severity == sev)).sum()) for sev in security.SEVERITIES})
     return out
 
@@ -72,18 +89,21 @@ def _dora_weeks(
     with_incidents = sourced & set(frames.available_repos("incidents"))
     prs_known = bool(sourced & set(frames.available_repos("pull_requests")))
     cfr_events = attributed.loc[attributed["repo"].isin(with_incidents)]
+    weeks = zip(
+        split_by_week(attributed, "at", windows),
+        split_by_week(cfr_events, "at", windows),
+        split_by_week(leads, "deployed_at", windows),
+        strict=True,
+    )
     rows: list[dict[str, Any]] = []
-    for window in windows:
-        ev = attributed.loc[stats.in_window(attributed["at"], window)]
-        cfr = cfr_events.loc[stats.in_window(cfr_events["at"], window)]
+    for ev, cfr, lead in weeks:
         ok = cfr.loc[~cfr["failed"]]
         bad = int(cfr["failed"].sum()) + int(ok["incident_followed"].sum())
-        lead = leads.loc[stats.in_window(leads["deployed_at"], window), "lead_hours"]
         rows.append(
             {
                 "deployments": int((~ev["failed"]).sum()) if sourced else None,
                 "change_failure_rate": stats.ratio(bad, len(cfr)) if with_incidents else None,
-                "lead_time_hours_median": stats.round_hours(stats.median(lead))
+                "lead_time_hours_median": stats.round_hours(stats.median(lead["lead_hours"]))
                 if prs_known and sourced
                 else None,
             }
@@ -96,12 +116,13 @@ def _flow_ci_weeks(
 ) -> list[dict[str, Any]]:
     """throughput, cycle time median and CI failure rate per week (org, pooled)."""
     prs_known = bool(frames.available_repos("pull_requests"))
-    merged = flow.merged_prs(frames, params)
-    runs = ci.counted_runs(frames)
+    weeks = zip(
+        split_by_week(flow.merged_prs(frames, params), "merged_at", windows),
+        split_by_week(ci.counted_runs(frames), "created_at", windows),
+        strict=True,
+    )
     rows: list[dict[str, Any]] = []
-    for window in windows:
-        week_prs = merged.loc[stats.in_window(merged["merged_at"], window)]
-        week_runs = runs.loc[stats.in_window(runs["created_at"], window)]
+    for week_prs, week_runs in weeks:
         rows.append(
             {
                 "throughput": len(week_prs) if prs_known else None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pandas as pd
+
 from orgmetrics.metrics.frames import build_frames
 from orgmetrics.metrics.params import MetricParams
 from orgmetrics.metrics.series import compute, open_vulns, week_windows
@@ -131,3 +133,21 @@ def test_no_deployment_source_gives_null_dora_points() -> None:
     assert week["deployments"] is None and week["change_failure_rate"] is None
     assert week["throughput"] == 0 and week["cycle_time_median"] is None
     assert week["ci_failure_rate"] is None
+
+
+def test_split_by_week_boundaries_start_inclusive_end_exclusive() -> None:
+    from orgmetrics.metrics.series import split_by_week
+
+    windows = week_windows(AS_OF, AS_OF - timedelta(days=14))  # [03-17, 03-24), [03-24, 03-31)
+    times = [
+        "2024-03-16T23:59:59Z",  # before the first week: dropped
+        "2024-03-17T00:00:00Z",  # first instant of week 1
+        "2024-03-23T23:59:59Z",  # last second of week 1
+        "2024-03-24T00:00:00Z",  # first instant of week 2
+        "2024-03-31T00:00:00Z",  # = as_of: outside every week
+        None,  # unknown time: in no week
+    ]
+    frame = pd.DataFrame({"n": range(len(times)), "at": pd.to_datetime(times, utc=True)})
+    week1, week2 = split_by_week(frame, "at", windows)
+    assert list(week1["n"]) == [1, 2]
+    assert list(week2["n"]) == [3]
