@@ -216,3 +216,19 @@ def test_validation_while_writing_names_the_file(org: Org, tmp_path: Path) -> No
 def test_naive_as_of_is_refused(org: Org, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         write_snapshot(org, tmp_path, as_of=datetime(2026, 1, 1))
+
+
+def test_fast_timestamp_format_equals_to_iso() -> None:
+    from datetime import timezone
+
+    from orgmetrics.demo.snapshot import _ts
+    from orgmetrics.timeutil import to_iso
+
+    base = datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    moments = [base + timedelta(seconds=k * 7919) for k in range(5000)]
+    moments += [
+        datetime(2026, 3, 1, 12, 0, 0, 999, tzinfo=UTC),  # microseconds: the slow path
+        datetime(2026, 3, 1, 1, 30, tzinfo=timezone(timedelta(hours=2))),  # another zone
+        datetime(2024, 2, 29, 0, 0, tzinfo=UTC),
+    ]
+    assert [_ts(m) for m in moments] == [to_iso(m) for m in moments]
