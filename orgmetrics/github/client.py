@@ -279,9 +279,10 @@ class GitHubClient:
         self._sleep = sleep
         self._clock = clock
         self._backoff_initial = backoff_initial
-        self._backoff = tenacity.wait_exponential_jitter(
-            initial=backoff_initial, max=backoff_max, jitter=backoff_initial
-        )
+        # exponential (1, 2, 4, ... s, capped) plus up to `backoff_initial` s of random jitter
+        self._backoff = tenacity.wait_exponential(
+            multiplier=backoff_initial, max=backoff_max
+        ) + tenacity.wait_random(0, backoff_initial)
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
