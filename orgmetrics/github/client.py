@@ -289,6 +289,8 @@ class GitHubClient:
         # resource -> reset epoch, set when a successful answer showed remaining 0
         self._spent: dict[str, int] = {}
         self._spent_lock = threading.Lock()
+        # after a secondary limit, every worker pauses until this instant (GitHub: stop sending)
+        self._pause_until = 0.0
 
     def __repr__(self) -> str:
         return f"GitHubClient(api_url={self.api_url!r}, graphql_url={self.graphql_url!r})"
@@ -421,6 +423,7 @@ class GitHubClient:
                 headers["If-None-Match"] = cached.etag
         resource = "graphql" if graphql else ("search" if "/search/" in url else "core")
         self._wait_if_spent(resource, display)
+        self._wait_if_paused(display)
         self.stats.record_request(route, graphql=graphql)
         try:
             resp = self._session().request(
@@ -553,10 +556,29 @@ class GitHubClient:
         self.stats.record_wait(wait)
         self._sleep(wait)
 
+    def _wait_if_paused(self, display: str) -> None:
+        """Before sending: honour a secondary-limit pause another worker thread ran into."""
+        with self._spent_lock:
+            until = self._pause_until
+        mine = float(getattr(self._local, "paused_until", 0.0))
+        wait = until - self._clock()
+        if wait <= 0 or until <= mine:  # no pause, or this thread already waited for it
+            return
+        self._local.paused_until = until
+        log.warning("GitHub secondary rate limit: pausing %.1f s before %s", wait, display)
+        self.stats.record_wait(wait)
+        self._sleep(wait)
+
     def _secondary_limit(self, headers: Mapping[str, str], display: str) -> None:
-        """Wait as GitHub documents for a secondary limit, bounded by `max_wait` and retries."""
+        """Wait as GitHub documents for a secondary limit, bounded by `max_wait` and retries.
+
+        The pause applies to every worker thread of this client, not just this request.
+        """
         now = self._clock()
         wait = secondary_wait(headers, now)
+        with self._spent_lock:
+            self._pause_until = max(self._pause_until, now + wait)
+            self._local.paused_until = self._pause_until
         reset_at = datetime.fromtimestamp(int(now + wait), UTC)
         if wait > self.max_wait:
             raise RateLimitExhausted(reset_at, resource="secondary", detail=display)

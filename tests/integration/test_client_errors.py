@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -266,3 +267,18 @@ def test_budget_spent_beyond_max_wait_stops_without_sending(sleeps: Sleeps) -> N
                 c.get_json(f"/orgs/{ORG}")
         assert server.log.total == 1 and sleeps.waits == []
     assert info.value.resource == "core" and info.value.reset_at is not None
+
+
+def test_secondary_limit_pauses_the_other_worker_threads(
+    client: GitHubClient, fake: FakeGitHub, sleeps: Sleeps
+) -> None:
+    fake.faults.add("/releases", "secondary_limit", retry_after=30)
+    client.paginate(RELEASES)  # this thread: 403, waits 30 s (injected), succeeds
+    assert sleeps.waits == [30.0]
+    with ThreadPoolExecutor(max_workers=1) as pool:  # another worker, same client
+        org = pool.submit(client.check_org, ORG).result()
+    assert org["login"] == ORG
+    assert len(sleeps.waits) == 2 and 25.0 < sleeps.waits[1] <= 30.0  # it paused too
+    assert [e.status for e in fake.log.entries] == [403, 200, 200]
+    client.check_org(ORG)  # the first thread already waited for that pause: no second wait
+    assert len(sleeps.waits) == 2
