@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from orgmetrics.demo.server import FakeGitHub
+from orgmetrics.demo.server import FakeGitHub, RateBucket
 from orgmetrics.errors import ExitCode
 from orgmetrics.github import GitHubClient
 from orgmetrics.github.errors import (
     BadCredentials,
+    Forbidden,
     InsecureTransport,
     MalformedResponse,
     NotFound,
@@ -282,3 +283,22 @@ def test_secondary_limit_pauses_the_other_worker_threads(
     assert [e.status for e in fake.log.entries] == [403, 200, 200]
     client.check_org(ORG)  # the first thread already waited for that pause: no second wait
     assert len(sleeps.waits) == 2
+
+
+def test_ghes_without_rate_headers_never_waits_for_a_reset(
+    monkeypatch: pytest.MonkeyPatch, sleeps: Sleeps
+) -> None:
+    """GHES with rate limiting disabled sends no x-ratelimit-* headers at all."""
+    monkeypatch.setattr(RateBucket, "headers", lambda self, resource: {})
+    with FakeGitHub(demo_org(), token=TOKEN) as server, make_client(server, sleeps) as c:
+        listing = c.paginate(f"/orgs/{ORG}/repos", {"per_page": 5})
+        assert len(listing.items) == len(demo_org().repos)
+        assert c.stats.rate_limit_remaining is None and sleeps.waits == []
+        server.faults.add("/releases", "status", status=403)  # a plain 403: no limit, no wait
+        with pytest.raises(Forbidden):
+            c.paginate(RELEASES)
+        assert sleeps.waits == []
+        server.faults.add("/releases", "status", status=429, times=None)  # bounded, not forever
+        with pytest.raises(RateLimitExhausted):
+            c.paginate(RELEASES)
+        assert sleeps.waits == [60.0, 120.0, 240.0]  # max_retries=3, doubling
