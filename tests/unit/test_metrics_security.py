@@ -291,3 +291,92 @@ def test_compute_from_frames_skips_archived_repos_and_reads_availability() -> No
     assert result.repos["a"]["secrets"] is None
     assert result.org["high"] == 1
     assert result.org["coverage"]["secret_scanning"] == {"available": 0, "unavailable": 1}
+
+
+# --- property: the vectorised tables agree with a plain per-alert reading of the contract ---
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_T0 = AS_OF - timedelta(days=60)
+_hours = st.integers(min_value=0, max_value=24 * 70)
+
+
+@st.composite
+def _alerts(draw: Any) -> list[dict[str, Any]]:
+    rows = []
+    for number in range(draw(st.integers(min_value=0, max_value=12))):
+        created = _T0 + timedelta(hours=draw(_hours))
+        closing = draw(st.sampled_from([None, "fixed_at", "dismissed_at", "auto_dismissed_at"]))
+        row = alert(
+            draw(st.sampled_from(["a", "b"])),
+            "dependabot",
+            number,
+            draw(st.sampled_from(["critical", "high", "medium", "low", "MODERATE"])),
+            created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        if closing:
+            closed = created + timedelta(hours=draw(_hours))
+            row[closing] = closed.strftime("%Y-%m-%dT%H:%M:%SZ")
+            row["state"] = closing.removesuffix("_at")
+        rows.append(row)
+    return rows
+
+
+def _plain_reading(rows: list[dict[str, Any]], repo: str) -> dict[str, Any]:
+    """The contract read literally, one alert at a time, with datetimes (no pandas)."""
+    from orgmetrics.metrics.stats import round_hours
+    from orgmetrics.timeutil import parse_iso_opt
+
+    start, end = WINDOW.start, WINDOW.end
+    out = dict.fromkeys(["critical", "high", "medium", "low"], 0)
+    fixed_hours: list[float] = []
+    dismissed = breaches = at_start = 0
+    for r in (r for r in rows if r["repo"] == repo):
+        created = parse_iso_opt(r["created_at"])
+        assert created is not None
+        fixed, dis, auto = (
+            parse_iso_opt(r[k]) for k in ("fixed_at", "dismissed_at", "auto_dismissed_at")
+        )
+        ends = [t for t in (fixed, dis, auto) if t is not None]
+        sev = "medium" if r["severity"] == "MODERATE" else r["severity"]
+
+        def is_open(t: datetime, created: datetime = created, ends: list[datetime] = ends) -> bool:
+            return created <= t and not any(e <= t for e in ends)
+
+        if is_open(end):
+            out[sev] += 1
+            if (end - created).total_seconds() > PARAMS.sla_days[sev] * 86400:
+                breaches += 1
+        if is_open(start):
+            at_start += 1
+        if fixed is not None and start <= fixed < end:
+            fixed_hours.append((fixed - created).total_seconds() / 3600)
+        if any(t is not None and start <= t < end for t in (dis, auto)):
+            dismissed += 1
+    total = sum(out.values())
+    mttr = round_hours(sum(fixed_hours) / len(fixed_hours)) if fixed_hours else None  # half-up
+    return {
+        **out,
+        "total_vulns": total,
+        "fixed_in_window": len(fixed_hours),
+        "security_mttr_hours": mttr,
+        "dismissed_in_window": dismissed,
+        "sla_breaches": breaches,
+        "vulns_at_window_start": at_start,
+        "vuln_trend": trend(at_start, total),
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(_alerts())
+def test_tables_agree_with_a_plain_reading_of_the_contract(rows: list[dict[str, Any]]) -> None:
+    result = compute_security(
+        frame(rows) if rows else pd.DataFrame(), {"a": ALL, "b": ALL}, WINDOW, PARAMS
+    )
+    for repo in ("a", "b"):
+        got = result.repos[repo]
+        expected = _plain_reading(rows, repo)
+        assert {k: got[k] for k in expected} == expected, repo
