@@ -22,9 +22,11 @@ Behaviour, in the order a response is looked at:
 2. 401 raises `BadCredentials` at once ("Bad credentials: check GITHUB_TOKEN", exit code 3).
 3. Primary rate limit (403/429 with `x-ratelimit-remaining: 0`, GraphQL `RATE_LIMITED`): sleep
    until `x-ratelimit-reset` + 1 s when that is within `max_wait`, else raise
-   `RateLimitExhausted(reset_at)` (exit code 4) so the collector can stop and resume.
+   `RateLimitExhausted(reset_at)` (exit code 4) so the collector can stop and resume. A 2xx that
+   left remaining at 0 makes the *next* request wait (or stop) before it is sent.
 4. Secondary limit (403/429 with `retry-after` or GitHub's wording; a bare 429): sleep
-   `retry-after`, else until reset if remaining is 0, else 60 s; bounded by `max_wait`.
+   `retry-after`, else until reset if remaining is 0, else 60 s, doubling while it persists;
+   bounded by `max_wait`. Every worker thread of the client pauses until then.
 5. Other 4xx: `paginate(feature=...)` turns 403/404/410 into `Listing(unavailable=...)` and 409
    "Git Repository is empty." into `Listing(empty_repo=True)`; everything else raises
    `Forbidden`, `NotFound`, `ValidationFailed` (400/422) or `HTTPStatusError`.
