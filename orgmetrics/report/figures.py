@@ -192,8 +192,11 @@ HISTORY_METRICS = (
 
 
 def history(points: Sequence[tuple[str, Mapping[str, Any]]]) -> Figure | None:
-    """Headline metrics across earlier reports: [(as_of date, dashboard), ...] oldest first."""
-    if not points:
+    """Headline metrics across earlier reports: [(as_of date, dashboard), ...] oldest first.
+
+    None with fewer than two points: one point is not a history.
+    """
+    if len(points) < 2:
         return None
     fig, axes = _figure(1, 4, size=(7.0, 2.6))
     dates = [p for p, _ in points]

@@ -173,6 +173,9 @@ def test_figures_return_none_without_data() -> None:
     assert figures.ci_failure_by_repo([{"name": "x", "ci": {"ci_failure_rate": None}}]) is None
     assert figures.series_trends(None) is None
     assert figures.history([]) is None
+    assert figures.history([("2026-11-30", sample_dashboard())]) is None
+    two = [("2026-10-31", sample_dashboard()), ("2026-11-30", sample_dashboard())]
+    assert figures.history(two) is not None
 
 
 def test_repositories_without_descriptions_has_no_empty_column() -> None:
