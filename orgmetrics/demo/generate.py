@@ -528,7 +528,8 @@ def _build_repo(
     last = max(
         [repo.created_at]
         + [c.committed_at for c in repo.commits[:1]]
-        + [p.updated_at for p in repo.pulls[-1:]]
+        + [p.updated_at for p in repo.pulls]
+        + [i.updated_at for i in repo.issues]
     )
     repo.pushed_at = repo.commits[0].committed_at if repo.commits else created
     repo.updated_at = last
