@@ -32,7 +32,7 @@ SCHEMA_VERSION = "1.0"
 # How GitHub refuses a security listing in each non-enabled mode (status, message).
 REFUSALS: dict[tuple[str, str], tuple[int, str]] = {
     ("dependabot_alerts", "disabled"): (403, "Dependabot alerts are disabled for this repository."),
-    ("dependabot_alerts", "forbidden"): (403, "Resource not accessible by integration"),
+    ("dependabot_alerts", "forbidden"): (403, "Resource not accessible by personal access token"),
     ("code_scanning_alerts", "no_analysis"): (404, "no analysis found"),
     ("code_scanning_alerts", "ghas_required"): (
         403,

@@ -232,3 +232,21 @@ def test_fast_timestamp_format_equals_to_iso() -> None:
         datetime(2024, 2, 29, 0, 0, tzinfo=UTC),
     ]
     assert [_ts(m) for m in moments] == [to_iso(m) for m in moments]
+
+
+def test_a_token_without_dependabot_permission_is_an_error_entry(org: Org) -> None:
+    from orgmetrics.demo.snapshot import raw_document
+
+    hotspot = org.repo("security-hotspot")
+    assert hotspot is not None
+    doc = raw_document(
+        org, replace(hotspot, dependabot="forbidden"), as_of=NOW, lookback_days=90, run_id="r"
+    )
+    assert doc["dependabot_alerts"]["available"] is False
+    assert doc["errors"] == [
+        {
+            "field": "dependabot_alerts",
+            "status": 403,
+            "reason": "403 Forbidden: Resource not accessible by personal access token",
+        }
+    ]
