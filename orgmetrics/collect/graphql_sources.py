@@ -53,6 +53,15 @@ def _dig(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
+def _blocking(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The errors that make a source unusable.
+
+    A `databaseId` GitHub cannot represent (its GraphQL `Int` is 32-bit; deployment and release
+    ids outgrow it) nulls only that field: the item stays, with `id: null`.
+    """
+    return [e for e in errors if (e.get("path") or [None])[-1] != "databaseId"]
+
+
 def _error_text(errors: list[dict[str, Any]]) -> str:
     first = errors[0] if errors else {}
     return f"GraphQL {first.get('type') or 'ERROR'}: {first.get('message') or 'no data'}"
@@ -101,8 +110,8 @@ def _page_rest(
             max_pages=remaining,
             after=str(cursor),
         ):
-            if result.errors:
-                got.error = (None, _error_text(result.errors))
+            if _blocking(result.errors):
+                got.error = (None, _error_text(_blocking(result.errors)))
                 return got
             page = _dig(result.data, tuple(path)) or {}
             nodes = [x for x in page.get("nodes") or [] if x]
@@ -246,7 +255,7 @@ def collect_graphql(
 
     data = result.data or {}
     errors_by_path: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    for err in result.errors:
+    for err in _blocking(result.errors):
         path = [str(p) for p in err.get("path") or []]
         if path:
             where = (path[0], path[1] if len(path) > 1 else None)

@@ -332,3 +332,22 @@ def test_without_org_alert_listings_per_repo_listings_give_the_same_snapshot(
     meta = json.loads(result.meta_path.read_text("utf-8"))
     assert meta["org_alert_listings"]["dependabot_alerts"]["available"] is False
     assert meta["org_alert_listings"]["dependabot_alerts"]["reason"].startswith("403 Forbidden")
+
+
+def test_ids_beyond_graphql_int_do_not_lose_the_deployment(tmp_path: Path) -> None:
+    """GitHub's GraphQL `databaseId: Int` is 32-bit; a larger id is a field error, not data loss."""
+    org = demo_org()
+    repo = model_repo(org, "hostile-text")
+    recent = [d for d in repo.deployments if d.created_at >= SINCE]
+    assert recent
+    recent[0].id = 2**32 + 5
+    with FakeGitHub(org, token=TOKEN) as fake:
+        config = config_for(fake, include_repos=["hostile-text"])
+        result = collect_org(
+            config, data_dir=tmp_path, as_of=NOW, progress=False, client=fast_client(fake)
+        )
+    doc = read_docs(result.raw_dir)["hostile-text"]
+    assert doc["deployments"]["available"] is True
+    assert doc["errors"] == []
+    assert len(doc["deployments"]["items"]) == len(recent)
+    assert sum(1 for d in doc["deployments"]["items"] if d["id"] is None) == 1
