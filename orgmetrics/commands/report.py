@@ -237,13 +237,21 @@ def run(
 
 @click.command()
 @click.argument("report_dir", type=click.Path(file_okay=False, path_type=Path))
-def verify(report_dir: Path) -> None:
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the snapshot is now, if moved (default: the folder recorded in the manifest).",
+)
+def verify(report_dir: Path, data_dir: Path | None) -> None:
     """Re-check a report's manifest hashes, re-aggregate its snapshot and re-render it."""
     from orgmetrics.report import verify_report
 
     if not report_dir.is_dir():
         raise ConfigError(f"{report_dir} is not a report folder")
-    problems = verify_report(report_dir)
+    if data_dir is not None and not data_dir.is_dir():
+        raise ConfigError(f"--data-dir {data_dir} is not a directory")
+    problems = verify_report(report_dir, data_dir)
     if problems:
         for line in problems:
             click.echo(f"MISMATCH {line}", err=True)

@@ -89,11 +89,13 @@ def add_outputs(manifest: dict[str, Any], report_dir: Path, extra: list[str]) ->
     return manifest
 
 
-def input_path(key: str, manifest: Mapping[str, Any], report_dir: Path) -> Path:
-    """Where the input named `key` lives now (for verification)."""
+def input_path(
+    key: str, manifest: Mapping[str, Any], report_dir: Path, data_dir: Path | None = None
+) -> Path:
+    """Where the input named `key` lives now (`data_dir`: a moved copy of the snapshot)."""
     area, _, rel = key.partition("/")
     if area == "data":
-        return Path(str(manifest["data_dir"])) / rel
+        return (data_dir or Path(str(manifest["data_dir"]))) / rel
     if area == "project":
         return provenance.PROJECT_ROOT / rel
     if area == "config" and manifest.get("config_path"):

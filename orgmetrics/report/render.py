@@ -135,10 +135,12 @@ def render_into(
     inputs = manifest_mod.collect_inputs(
         data_dir, data_inputs, history_inputs(data_dir, dashboard), dashboard_file, config_path
     )
+    # The data directory as recorded (verify may read a moved copy but states the original).
+    data_dir_label = str(notebook_params.get("data_dir") or data_dir)
     manifest = manifest_mod.build_manifest(
         report_id=report_id,
         dashboard=dashboard,
-        data_dir=data_dir,
+        data_dir=Path(data_dir_label),
         inputs=inputs,
         params=notebook_params,
         generated_at=generated_at,
@@ -150,6 +152,8 @@ def render_into(
     atomic_write_json(staging / MANIFEST_FILE, manifest)
     parameters = {
         **notebook_params,
+        "data_dir": str(data_dir),
+        "data_dir_label": data_dir_label,
         "output_dir": str(staging),
         "report_id": report_id,
         "generated_at": generated_at,

@@ -21,10 +21,10 @@ from orgmetrics.store import dumps_canonical, read_json, sha256_file
 from orgmetrics.timeutil import parse_iso
 
 
-def _check_hashes(manifest: dict[str, Any], report_dir: Path) -> list[str]:
+def _check_hashes(manifest: dict[str, Any], report_dir: Path, data_dir: Path) -> list[str]:
     problems: list[str] = []
     for key, expected in sorted((manifest.get("inputs") or {}).items()):
-        path = manifest_mod.input_path(key, manifest, report_dir)
+        path = manifest_mod.input_path(key, manifest, report_dir, data_dir)
         if not path.is_file():
             problems.append(f"input {key}: missing ({path})")
         elif sha256_file(path) != expected:
@@ -40,14 +40,16 @@ def _check_hashes(manifest: dict[str, Any], report_dir: Path) -> list[str]:
     return problems
 
 
-def _reaggregate(manifest: dict[str, Any], report_dir: Path) -> tuple[list[str], Any]:
+def _reaggregate(
+    manifest: dict[str, Any], report_dir: Path, data_dir: Path
+) -> tuple[list[str], Any]:
     from orgmetrics.aggregate import aggregate_snapshot
     from orgmetrics.report.render import _metric_params
 
     config = Path(manifest["config_path"]) if manifest.get("config_path") else None
     try:
         result = aggregate_snapshot(
-            Path(str(manifest["data_dir"])),
+            data_dir,
             run_id=manifest.get("run_id"),
             window_days=int(manifest["window_days"]),
             as_of=parse_iso(str(manifest["as_of"])),
@@ -63,7 +65,9 @@ def _reaggregate(manifest: dict[str, Any], report_dir: Path) -> tuple[list[str],
     return [], result
 
 
-def _rerender(manifest: dict[str, Any], report_dir: Path, aggregated: Any) -> list[str]:
+def _rerender(
+    manifest: dict[str, Any], report_dir: Path, aggregated: Any, data_dir: Path
+) -> list[str]:
     engine = str(manifest.get("engine") or "pandoc")
     if engine == "quarto" and choose_engine("auto") != "quarto":
         return ["re-render skipped: the report was rendered by quarto, which is not on PATH"]
@@ -74,7 +78,7 @@ def _rerender(manifest: dict[str, Any], report_dir: Path, aggregated: Any) -> li
         try:
             html, pdf, _ = render_into(
                 staging,
-                data_dir=Path(str(manifest["data_dir"])),
+                data_dir=data_dir,
                 dashboard=aggregated.dashboard,
                 data_inputs=aggregated.inputs,
                 report_id=str(manifest["report_id"]),
@@ -105,8 +109,12 @@ def _rerender(manifest: dict[str, Any], report_dir: Path, aggregated: Any) -> li
     return problems
 
 
-def verify_report(report_dir: Path) -> list[str]:
-    """Differences between the report and what its inputs give now (empty = verified)."""
+def verify_report(report_dir: Path, data_dir: Path | None = None) -> list[str]:
+    """Differences between the report and what its inputs give now (empty = verified).
+
+    `data_dir`: where the snapshot is now, when it was moved or copied (e.g. to an
+    auditor's machine); default the data directory recorded in the manifest.
+    """
     report_dir = Path(report_dir)
     manifest_path = report_dir / MANIFEST_FILE
     if not manifest_path.is_file():
@@ -114,11 +122,12 @@ def verify_report(report_dir: Path) -> list[str]:
     manifest = read_json(manifest_path)
     if not isinstance(manifest, dict) or "inputs" not in manifest:
         return [f"{manifest_path}: not an orgmetrics report manifest"]
-    problems = _check_hashes(manifest, report_dir)
-    aggregate_problems, aggregated = _reaggregate(manifest, report_dir)
+    root = Path(data_dir).resolve() if data_dir else Path(str(manifest["data_dir"]))
+    problems = _check_hashes(manifest, report_dir, root)
+    aggregate_problems, aggregated = _reaggregate(manifest, report_dir, root)
     problems += aggregate_problems
     if problems:  # a re-render from inputs that already differ proves nothing more
         problems.append("re-render skipped: inputs or dashboard.json already differ")
     elif aggregated is not None:
-        problems += _rerender(manifest, report_dir, aggregated)
+        problems += _rerender(manifest, report_dir, aggregated, root)
     return problems

@@ -10,6 +10,7 @@ import hashlib
 import html as html_lib
 import os
 import re
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -208,22 +209,28 @@ def test_a_failed_render_leaves_no_folder_and_frees_the_id(
     assert list(out.iterdir()) == []
 
 
-def test_verify_fails_after_one_input_byte_changes(
-    demo: SimpleNamespace, capsys: pytest.CaptureFixture[str]
+def test_verify_passes_on_a_moved_copy_of_the_snapshot(
+    demo: SimpleNamespace, tmp_path: Path
 ) -> None:
+    moved = tmp_path / "auditor-copy"
+    shutil.copytree(demo.data, moved)
+    assert verify_report(demo.first.out_dir, moved) == []
+
+
+def test_verify_fails_after_one_input_byte_changes(
+    demo: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(demo.data, copy)
     manifest = read_json(demo.first.out_dir / "manifest.json")
     key = sorted(k for k in manifest["inputs"] if k.startswith("data/raw/"))[0]
-    target = demo.data / key.removeprefix("data/")
+    target = copy / key.removeprefix("data/")
     original = target.read_bytes()
     index = original.index(b'"as_of"')
-    tampered = original[:index] + b"'" + original[index + 1 :]
-    try:
-        target.write_bytes(tampered)
-        with pytest.raises(SystemExit) as exited:
-            main(["verify", str(demo.first.out_dir)])
-        problems = verify_report(demo.first.out_dir)
-    finally:
-        target.write_bytes(original)
+    target.write_bytes(original[:index] + b"'" + original[index + 1 :])
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(demo.first.out_dir), "--data-dir", str(copy)])
+    problems = verify_report(demo.first.out_dir, copy)
     assert any(key in p and "SHA-256" in p for p in problems)
     assert exited.value.code == ExitCode.VERIFY_MISMATCH
     assert key in capsys.readouterr().err
