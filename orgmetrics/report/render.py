@@ -46,11 +46,15 @@ class ReportResult:
 
 
 def choose_engine(engine: str) -> str:
-    """`auto` -> `quarto` when the quarto binary is on PATH, else `pandoc`."""
+    """`auto` -> `quarto` when the quarto binary is on PATH, else `pandoc`; fail fast otherwise."""
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     if engine == "auto":
         return "quarto" if shutil.which("quarto") else "pandoc"
+    if engine == "quarto" and shutil.which("quarto") is None:
+        raise ConfigError(
+            "--engine quarto needs the quarto binary on PATH; use --engine pandoc (or auto)"
+        )
     return engine
 
 

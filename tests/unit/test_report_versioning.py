@@ -66,11 +66,14 @@ def test_release_drops_the_reservation(tmp_path: Path) -> None:
 def test_choose_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     assert choose_engine("auto") == "pandoc"
+    with pytest.raises(ConfigError, match="needs the quarto binary"):
+        choose_engine("quarto")
     fake = tmp_path / "quarto"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     assert choose_engine("auto") == "quarto"
     assert choose_engine("pandoc") == "pandoc"
+    assert choose_engine("quarto") == "quarto"
     with pytest.raises(ConfigError, match="unknown engine"):
         choose_engine("latex")
 
