@@ -5,6 +5,7 @@ Features are found by inspecting the generated org (never by constants copied fr
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections import Counter
@@ -332,6 +333,14 @@ def test_docs_only_and_dormant_repos(org: Org) -> None:
     assert dormant.commits and max(c.committed_at for c in dormant.commits) < NOW - timedelta(
         days=90
     )
+
+
+def test_repo_names_stay_unique_for_large_orgs() -> None:
+    from orgmetrics.demo.generate import _repo_name
+
+    names = [_repo_name(i) for i in range(10_000)]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[a-z0-9-]+", n) for n in names)  # valid GitHub repo names
 
 
 def test_large_org_builds_quickly_with_proportional_volume() -> None:
