@@ -19,7 +19,7 @@ demo: $(STAMP)
 
 ## test: the whole test suite (CI runs exactly this)
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 ## lint: ruff and mypy on the package
 lint: $(STAMP)
