@@ -105,8 +105,8 @@ def series_trends(series: Any, metrics: Sequence[str] | None = None) -> Figure |
         ys = [v * scale for _, v in points[name]]
         ax.plot(range(len(xs)), ys, marker="o", markersize=3, color="#1f4e79")
         ax.set_title(name.replace("_", " ") + unit, fontsize=8.5)
-        step = max(1, len(xs) // 4)
-        ax.set_xticks(range(0, len(xs), step), [x[5:] for x in xs[::step]], fontsize=7)
+        step = max(1, -(-len(xs) // 3))  # at most three labels: the panels are narrow
+        ax.set_xticks(range(0, len(xs), step), [x[5:] for x in xs[::step]], fontsize=7, rotation=30)
         ax.set_ylim(bottom=0)
     fig.supxlabel("week starting (MM-DD)", fontsize=8)
     return fig
