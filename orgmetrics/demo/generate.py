@@ -676,9 +676,9 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                 t = created
         draft = False
         ready: datetime | None = None
-        if not is_bot and rand() < 0.12:
+        if not is_bot and rand() < 0.12:  # opened as a draft
             ready = at(created, uniform(0.5, 72) * _HOUR)
-            if ready >= now:
+            if ready >= now or rand() < 0.15:  # still a draft (some are abandoned work)
                 draft, ready = True, None
         begin = ready or created
         life = b.lognorm(3.0, 1.2) * _HOUR  # ~20 h median
