@@ -107,11 +107,22 @@ def _utc(series: pd.Series) -> pd.Series:
 
 
 def closed_at(alerts: pd.DataFrame, source: str) -> pd.Series:
-    """When each alert stopped being open: the earliest of its source's closing timestamps."""
+    """When each alert stopped being open: the earliest of its source's closing timestamps.
+
+    An alert whose `state` is closed but which carries no closing timestamp was closed at some
+    unknown time before collection: it is taken as closed at the snapshot's `as_of` (column
+    `snapshot_as_of` when present), so it is not open then but still open in any back-fill.
+    """
     columns = [_utc(alerts[c]) for c in CLOSING_COLUMNS[source] if c in alerts.columns]
     if not columns:
-        return pd.Series(pd.NaT, index=alerts.index, dtype="datetime64[ns, UTC]")
-    return pd.concat(columns, axis=1).min(axis=1)
+        ended = pd.Series(pd.NaT, index=alerts.index, dtype="datetime64[ns, UTC]")
+    else:
+        ended = pd.concat(columns, axis=1).min(axis=1)
+    if "state" in alerts.columns and "snapshot_as_of" in alerts.columns:
+        unknown = ended.isna() & alerts["state"].notna() & (alerts["state"] != "open")
+        if bool(unknown.any()):
+            ended = ended.where(~unknown, _utc(alerts["snapshot_as_of"]))
+    return ended
 
 
 def open_at(alerts: pd.DataFrame, source: str, moment: datetime) -> pd.Series:
@@ -324,4 +335,13 @@ def compute(frames: Any, window: Window, params: MetricParams) -> SectionResult:
             strict=True,
         )
     }
-    return compute_security(frames.alerts, availability, window, params)
+    return compute_security(alerts_with_snapshot_as_of(frames), availability, window, params)
+
+
+def alerts_with_snapshot_as_of(frames: Any) -> pd.DataFrame:
+    """`frames.alerts` plus each alert's document `as_of` (`snapshot_as_of`, see `closed_at`)."""
+    alerts: pd.DataFrame = frames.alerts
+    if alerts.empty:
+        return alerts
+    as_of_by_repo = frames.repos.set_index("repo")["as_of"]
+    return alerts.assign(snapshot_as_of=alerts["repo"].map(as_of_by_repo))

@@ -141,7 +141,9 @@ def compute(
     """`{"period_days": 7, "weeks": [row, ...]}`, one row per whole week, oldest first."""
     windows = week_windows(as_of, earliest)
     vulns = open_vulns(
-        frames.alerts, frames.available_repos("dependabot"), [w.end for w in windows]
+        security.alerts_with_snapshot_as_of(frames),
+        frames.available_repos("dependabot"),
+        [w.end for w in windows],
     )
     dora_rows = _dora_weeks(frames, params, as_of, windows)
     flow_rows = _flow_ci_weeks(frames, params, windows)

@@ -380,3 +380,27 @@ def test_tables_agree_with_a_plain_reading_of_the_contract(rows: list[dict[str, 
         got = result.repos[repo]
         expected = _plain_reading(rows, repo)
         assert {k: got[k] for k in expected} == expected, repo
+
+
+def test_closed_state_without_timestamp_is_closed_at_the_snapshot_as_of() -> None:
+    from orgmetrics.metrics.frames import build_frames
+    from orgmetrics.metrics.security import compute
+    from tests.unit._metrics_fixtures import AS_OF as SNAP_AS_OF
+    from tests.unit._metrics_fixtures import doc
+
+    fixed_no_time = {
+        "number": 1,
+        "state": "fixed",
+        "severity": "high",
+        "package": "lib",
+        "created_at": "2024-03-01T00:00:00Z",
+        "fixed_at": None,  # GitHub said fixed but gave no time
+        "dismissed_at": None,
+        "auto_dismissed_at": None,
+    }
+    frames = build_frames([doc("a", dependabot_alerts=[fixed_no_time])])
+    at_snapshot = compute(frames, Window(as_of=SNAP_AS_OF, days=30), PARAMS).repos["a"]
+    assert at_snapshot["high"] == 0  # closed by the snapshot's as_of
+    assert at_snapshot["security_mttr_hours"] is None  # no fix time: not in the MTTR
+    earlier = Window(as_of=SNAP_AS_OF - timedelta(days=10), days=30)
+    assert compute(frames, earlier, PARAMS).repos["a"]["high"] == 1  # still open in a back-fill
