@@ -247,3 +247,24 @@ def test_a_raw_document_of_another_run_is_refused(data_dir: Path) -> None:
     victim.write_text(json.dumps({**doc, "run_id": "other-run"}))
     with pytest.raises(SchemaError, match="expected 'run-demo'"):
         aggregate_snapshot(data_dir, write=False)
+
+
+def test_cli_config_parameters_reach_the_metrics_and_are_recorded(
+    data_dir: Path, tmp_path: Path, dashboard30: dict[str, Any]
+) -> None:
+    config = tmp_path / "orgmetrics.toml"
+    config.write_text(
+        "[metrics.sla_days]\ncritical = 0\nhigh = 0\nmedium = 0\nlow = 0\n"
+        "[metrics.risk_weights]\nsla_breach = 0.0\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    out = runner.invoke(cli, ["aggregate", "--data-dir", str(data_dir), "--config", str(config)])
+    assert out.exit_code == 0, out.output
+    written = json.loads((data_dir / "aggregated" / "dashboard.json").read_text())
+    assert written["params"]["sla_days"] == {"critical": 0, "high": 0, "medium": 0, "low": 0}
+    assert written["params"]["risk_weights"]["sla_breach"] == 0.0
+    # an SLA of 0 days: every open alert older than 0 s is a breach
+    assert written["security"]["sla_breaches"] == written["security"]["total_vulns"]
+    assert written["security"]["sla_breaches"] > dashboard30["security"]["sla_breaches"]
+    assert not any("SLA" in r for repo in written["repos"] for r in repo["risk"]["reasons"])
