@@ -1,0 +1,396 @@
+"""Adversarial end to end: bad input to the real CLI ends with one line, the right exit code,
+and an earlier snapshot left byte-identical.
+
+Every case runs `orgmetrics.cli.main` in-process against the fake GitHub (or no network at
+all), on a private copy of one snapshot collected through the CLI (see `_cli_fixtures`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orgmetrics.errors import ExitCode
+from orgmetrics.schema import validate
+from tests.e2e._cli_fixtures import (
+    AS_OF,
+    LOOKBACK,
+    ORG,
+    TOKEN,
+    assert_kept,
+    digests,
+    good_env,
+    one_line,
+    raw_docs,
+    run_cli,
+    set_env,
+    snapshot,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cli_e2e")]
+_ = snapshot  # the fixture, imported for pytest
+
+COLLECT = ["collect", "--as-of", AS_OF, "--lookback-days", str(LOOKBACK)]
+
+
+def _collect(data: Path, *extra: str) -> list[str]:
+    return [*COLLECT, "--data-dir", str(data), *extra]
+
+
+# ---- collect: environment and configuration ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"GITHUB_ORG": ORG}, "GITHUB_TOKEN"),
+        ({"GITHUB_TOKEN": TOKEN}, "GITHUB_ORG"),
+    ],
+    ids=["no-token", "no-org"],
+)
+def test_collect_missing_token_or_org(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    expected: str,
+) -> None:
+    fake = good_env(monkeypatch)
+    set_env(monkeypatch, GITHUB_API_URL=fake.url, **env)
+    monkeypatch.chdir(snapshot.parent)
+    before = digests(snapshot)
+    fake.log.reset()
+    code, _out, err = run_cli(_collect(snapshot), capsys)
+    assert code == ExitCode.CONFIG
+    assert expected in one_line(err)
+    assert fake.log.total == 0
+    assert_kept(before, snapshot)
+
+
+def test_collect_gh_token_alone_is_enough(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GH_TOKEN is the documented alternative; a wrong one still gives exit 3."""
+    fake = good_env(monkeypatch)
+    set_env(monkeypatch, GH_TOKEN="ghp_" + "x" * 36, GITHUB_ORG=ORG, GITHUB_API_URL=fake.url)
+    monkeypatch.chdir(snapshot.parent)
+    before = digests(snapshot)
+    code, _out, err = run_cli(_collect(snapshot), capsys)
+    assert code == ExitCode.AUTH
+    assert "Bad credentials: check GITHUB_TOKEN" in one_line(err)
+    assert_kept(before, snapshot)
+
+
+def test_collect_wrong_token_exit_3(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good_env(monkeypatch)
+    wrong = "ghp_" + "W" * 36
+    monkeypatch.setenv("GITHUB_TOKEN", wrong)
+    monkeypatch.chdir(snapshot.parent)
+    before = digests(snapshot)
+    code, out, err = run_cli(_collect(snapshot), capsys)
+    assert code == ExitCode.AUTH
+    assert "Bad credentials: check GITHUB_TOKEN" in one_line(err)
+    assert wrong not in out + err
+    assert_kept(before, snapshot)
+
+
+def test_collect_unknown_org_names_it(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    before = digests(snapshot)
+    code, _out, err = run_cli(_collect(snapshot, "--org", "no-such-org-h10"), capsys)
+    assert code == ExitCode.CONFIG
+    line = one_line(err)
+    assert "'no-such-org-h10' not found" in line
+    assert "GITHUB_ORG" in line  # the variable to fix
+    assert_kept(before, snapshot)
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("[collect\nworkers = 2\n", "not valid TOML"),
+        ("[collect]\nworkerz = 2\n", "unknown key 'workerz'"),
+        ("[metrics]\nproduction_env_pattern = '(prod'\n", "not a valid regular expression"),
+        ("[collect]\nworkers = -3\n", "[collect] workers"),
+        ("[collect]\nlookback_days = 'ninety'\n", "must be an integer"),
+        ("[collect]\ninclude_forks = 'yes'\n", "must be true or false"),
+        ("[github]\ntoken = 'ghp_inthefile'\n", "must not hold the token"),
+        ("[metrics.sla_days]\ncritical = 'soon'\n", "critical"),
+    ],
+    ids=[
+        "syntax",
+        "unknown-key",
+        "bad-regex",
+        "negative-workers",
+        "wrong-type",
+        "bool",
+        "token",
+        "sla-type",
+    ],
+)
+def test_collect_malformed_config(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    toml: str,
+    expected: str,
+) -> None:
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    path = snapshot.parent / "orgmetrics.toml"
+    path.write_text(toml, encoding="utf-8")
+    before = digests(snapshot)
+    fake.log.reset()
+    code, out, err = run_cli(_collect(snapshot, "--config", str(path)), capsys)
+    assert code == ExitCode.CONFIG
+    line = one_line(err)
+    assert expected in line
+    assert str(path) in line  # names the file to fix
+    assert "ghp_inthefile" not in out + err
+    assert fake.log.total == 0  # refused before the first request
+    assert_kept(before, snapshot)
+
+
+def test_collect_refuses_plain_http_to_a_remote_host(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good_env(monkeypatch)
+    monkeypatch.setenv("GITHUB_API_URL", "http://github.example.com/api/v3")
+    monkeypatch.chdir(snapshot.parent)
+    before = digests(snapshot)
+    code, out, err = run_cli(_collect(snapshot), capsys)
+    assert code == ExitCode.CONFIG
+    line = one_line(err)
+    assert "http" in line.lower() and "github.example.com" in line
+    assert TOKEN not in out + err
+    assert_kept(before, snapshot)
+
+
+# ---- collect: a broken GitHub -----------------------------------------------------------------
+
+
+def _new_run_files(before: dict[str, str], data: Path) -> list[Path]:
+    return [data / k for k in digests(data) if k not in before and not k.startswith("cache/")]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "kind", "status", "source"),
+    [
+        (r"/actions/runs", "malformed_json", 502, "workflow_runs"),
+        (r"/actions/workflows", "status", 500, "workflows"),
+        (r"/actions/runs", "connection_reset", 502, "workflow_runs"),
+        (r"^/graphql", "status", 502, "pull_requests"),
+    ],
+    ids=["malformed-json", "500-storm", "connection-resets", "graphql-502-storm"],
+)
+def test_collect_broken_github_never_writes_a_corrupt_document(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    pattern: str,
+    kind: str,
+    status: int,
+    source: str,
+) -> None:
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    shutil.rmtree(snapshot / "cache", ignore_errors=True)  # a 304 would bypass the fault
+    before = digests(snapshot)
+    fault = fake.faults.add(pattern, kind, times=None, status=status)
+    try:
+        code, _out, err = run_cli(_collect(snapshot, "--workers", "2"), capsys)
+    finally:
+        fake.faults.clear()
+    assert fault.hits > 0
+    assert "Traceback" not in err
+    assert_kept(before, snapshot)
+    new = _new_run_files(before, snapshot)
+    metas = [p for p in new if p.parent.name == "meta"]
+    assert len(metas) == 1, new
+    meta = json.loads(metas[0].read_text("utf-8"))
+    for path in new:
+        if path.parent.parent.name == "raw":
+            validate(json.loads(path.read_text("utf-8")), "raw_repo", source=str(path))
+    if code == ExitCode.OK:  # a completed run must say which data is missing, never show 0
+        docs = [json.loads(p.read_text("utf-8")) for p in new if p.parent.parent.name == "raw"]
+        assert docs and meta["repos_with_errors"] >= 1
+        for doc in docs:
+            if source == "workflow_runs" and not doc["workflows"]["items"]:
+                continue  # no workflow, so no runs listing was asked for
+            assert doc[source]["available"] is False, doc["repo"]["name"]
+            assert any(e["field"] == source for e in doc["errors"]), doc["errors"]
+    else:
+        assert code == ExitCode.FAILURE
+        one_line(err)
+        assert meta["status"] == "incomplete"
+        assert meta["stop_reason"].startswith("error")
+
+
+def test_collect_rate_budget_exhausted_exit_4_with_resume_command(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = good_env(monkeypatch)
+    monkeypatch.setenv("MAX_WAIT", "1")
+    monkeypatch.chdir(snapshot.parent)
+    before = digests(snapshot)
+    fake.faults.add(r"/actions/workflows", "primary_limit", times=1, reset_in=3600)
+    try:
+        code, _out, err = run_cli(_collect(snapshot, "--workers", "1"), capsys)
+    finally:
+        fake.faults.clear()
+        for bucket in fake._buckets.values():  # the next test gets a fresh budget
+            bucket.used = 0
+            bucket.reset_at = 0
+    assert code == ExitCode.RATE_LIMITED
+    line = one_line(err)
+    match = re.search(r"orgmetrics collect --resume (\S+) --data-dir (\S+)", line)
+    assert match, line
+    assert Path(match.group(2)) == snapshot
+    assert_kept(before, snapshot)
+    metas = [p for p in _new_run_files(before, snapshot) if p.parent.name == "meta"]
+    meta = json.loads(metas[0].read_text("utf-8"))
+    assert meta["run_id"] == match.group(1)
+    assert meta["status"] == "incomplete" and meta["stop_reason"] == "rate_limited"
+
+
+# ---- aggregate --------------------------------------------------------------------------------
+
+
+def _aggregate(data: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    return run_cli(["aggregate", "--data-dir", str(data), *extra], capsys)
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, snapshot: Path) -> Path:
+    """No GitHub variables at all, working directory next to the snapshot copy."""
+    set_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    return snapshot
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--window-days", str(LOOKBACK + 1)], "exceeds the snapshot's lookback of 30 days"),
+        (["--window-days", "0"], "--window-days must be at least 1"),
+        (["--window-days", "7", "--as-of", "2026-12-31T00:00:00Z"], "later than the snapshot"),
+        (["--window-days", "7", "--as-of", "2025-01-01T00:00:00Z"], "is too early"),
+        (["--as-of", "yesterday"], "not an ISO-8601 timestamp"),
+        (["--run-id", "no-such-run"], "run 'no-such-run' not found"),
+    ],
+    ids=[
+        "window>lookback",
+        "window-0",
+        "as-of-after",
+        "as-of-before",
+        "as-of-garbage",
+        "unknown-run",
+    ],
+)
+def test_aggregate_bad_window(
+    offline: Path, capsys: pytest.CaptureFixture[str], extra: list[str], expected: str
+) -> None:
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys, *extra)
+    assert code == ExitCode.CONFIG
+    assert expected in one_line(err)
+    assert_kept(before, offline)
+
+
+def test_aggregate_without_a_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    empty = tmp_path / "nothing"
+    code, _out, err = _aggregate(empty, capsys)
+    assert code == ExitCode.CONFIG
+    line = one_line(err)
+    assert str(empty) in line and "run 'orgmetrics collect' first" in line
+    assert not empty.exists() or not any(empty.rglob("*.json"))
+
+
+def test_aggregate_schema_violation_names_file_path_and_rule(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc_path = next(p for p in raw_docs(offline) if p.stem == "forked-sdk")
+    doc = json.loads(doc_path.read_text("utf-8"))
+    doc["repo"]["fork"] = "yes"  # boolean in the schema
+    doc_path.write_text(json.dumps(doc), encoding="utf-8")
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys)
+    assert code == ExitCode.SCHEMA
+    line = one_line(err)
+    assert doc_path.name in line
+    assert "fork" in line  # the JSON path
+    assert "boolean" in line  # the rule
+    assert_kept(before, offline)
+
+
+def test_aggregate_truncated_raw_document(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc_path = raw_docs(offline)[0]
+    text = doc_path.read_bytes()
+    doc_path.write_bytes(text[: len(text) // 2])
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys)
+    assert code == ExitCode.SCHEMA
+    line = one_line(err)
+    assert doc_path.name in line and "not valid JSON" in line
+    assert_kept(before, offline)
+
+
+def test_aggregate_corrupt_run_metadata(offline: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meta_path = next((offline / "meta").glob("*.json"))
+    meta_path.write_text("{not json", encoding="utf-8")
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys)
+    assert code == ExitCode.SCHEMA
+    line = one_line(err)
+    assert meta_path.name in line and "not valid JSON" in line
+    assert_kept(before, offline)
+
+
+# ---- report / verify --------------------------------------------------------------------------
+
+
+def test_report_without_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    argv = ["report", "--data-dir", str(tmp_path / "nodata"), "--output-root", str(out)]
+    code, _out, err = run_cli([*argv, "--engine", "pandoc"], capsys)
+    assert code == ExitCode.CONFIG
+    assert "run 'orgmetrics collect' first" in one_line(err)
+    assert not out.exists() or not any(out.rglob("report.html"))
+
+
+def test_report_window_longer_than_snapshot(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = offline.parent / "out"
+    before = digests(offline)
+    argv = ["report", "--data-dir", str(offline), "--output-root", str(out)]
+    code, _out, err = run_cli([*argv, "--window-days", str(LOOKBACK + 5)], capsys)
+    assert code == ExitCode.CONFIG
+    assert "lookback" in one_line(err)
+    assert not out.exists() or not any(out.rglob("report.html"))
+    assert_kept(before, offline)
+
+
+def test_verify_not_a_report_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run_cli(["verify", str(tmp_path / "missing")], capsys)
+    assert code == ExitCode.CONFIG
+    assert "missing" in one_line(err)
