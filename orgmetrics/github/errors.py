@@ -100,8 +100,8 @@ class OrgNotFound(NotFound):
         self.org = org
         super().__init__(404, message, url)
         self.args = (
-            f"Organisation {org!r} not found on GitHub (404): check GITHUB_ORG / --org and that the "
-            "token can see it",
+            f"Organisation {org!r} not found on GitHub (404): check GITHUB_ORG / --org and "
+            "that the token can see it",
         )
 
 
