@@ -64,7 +64,11 @@ def fetch_facts(ctx: RunContext, names: list[str]) -> dict[str, RepoFacts]:
     """Facts of every repo in `names` (unknown facts are None, with the reason kept)."""
     facts: dict[str, RepoFacts] = {}
     for group in batches(names, FACTS_BATCH):
-        variables: dict[str, Any] = {"owner": ctx.org}
+        variables: dict[str, Any] = {
+            "owner": ctx.org,
+            "since": ctx.since_iso,
+            "until": ctx.as_of_iso,
+        }
         variables.update({f"n{i}": name for i, name in enumerate(group)})
         try:
             result = ctx.client.graphql(q.repo_facts_query(len(group)), variables)
@@ -99,5 +103,6 @@ def fetch_facts(ctx: RunContext, names: list[str]) -> dict[str, RepoFacts]:
                 dependabot_enabled=dependabot if isinstance(dependabot, bool) else None,
                 labels_truncated=truncated,
                 sizes=q.sizes_from_facts(repo, ctx.since_iso),
+                commits_via_rest=(q.commits_in_lookback(repo) or 0) > q.HISTORY_PAGE,
             )
     return facts

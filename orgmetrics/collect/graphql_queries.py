@@ -252,7 +252,23 @@ def sizes_from_facts(repo: dict[str, object], since: str) -> tuple[tuple[str, in
     ]
     if isinstance(total_open, int):
         sizes.append(("openPRs", min(FOLLOW_PAGE, total_open)))
+    commits = commits_in_lookback(repo)
+    if commits is not None and (commits == 0 or commits > HISTORY_PAGE):
+        sizes.append(("history", 0))  # nothing to fetch, or fetched by REST (see below)
     return tuple(sizes)
+
+
+def commits_in_lookback(repo: dict[str, object]) -> int | None:
+    """Default-branch commits in the lookback, from the facts probe (None: unknown).
+
+    More than one page of them are listed over REST instead (`GET /commits`): the same
+    number of pages, and a later collection gets them as free 304s, which GraphQL never gives.
+    """
+    ref = repo.get("sizeHistory")
+    target = ref.get("target") if isinstance(ref, dict) else None
+    history = target.get("history") if isinstance(target, dict) else None
+    total = history.get("totalCount") if isinstance(history, dict) else None
+    return total if isinstance(total, int) else None
 
 
 # Cheap probes (no nested connections: about one point per 50 repos) that measure how much of
@@ -263,6 +279,8 @@ _SIZE_PROBES = (
     " sizeOpenPRs: pullRequests(first: 1, states: [OPEN]) { totalCount }"
     f" sizeDeployments: deployments(first: {FOLLOW_PAGE},"
     " orderBy: {field: CREATED_AT, direction: DESC}) { nodes { createdAt } }"
+    " sizeHistory: defaultBranchRef { target { ... on Commit {"
+    " history(first: 1, since: $since, until: $until) { totalCount } } } }"
 )
 
 
@@ -277,9 +295,8 @@ def repo_facts_query(count: int) -> str:
             f"  d{i}: repository(owner: $owner, name: $n{i}) {{ hasVulnerabilityAlertsEnabled }}\n"
         )
     body = (
-        f"query RepoFacts($owner: String!, {names}) {{\n  rateLimit {{ cost remaining resetAt }}\n"
-        + "".join(parts)
-        + "}\n"
+        "query RepoFacts($owner: String!, $since: GitTimestamp!, $until: GitTimestamp!, "
+        f"{names}) {{\n  rateLimit {{ cost remaining resetAt }}\n" + "".join(parts) + "}\n"
     )
     return _with_fragments(body)
 
@@ -290,13 +307,10 @@ def repo_batch_query(repos: list[BatchRepo]) -> str:
     Variables: $owner, $since, $until, $issuesSince, and per repo `$n<i>` (name) and
     `$l<i>` (incident labels, only for repos that have some).
     """
-    declared = [
-        "$owner: String!",
-        "$since: GitTimestamp!",
-        "$until: GitTimestamp!",
-    ]
-    uses_issues = any(repo.incident_labels for repo in repos)
-    if uses_issues:
+    declared = ["$owner: String!"]
+    if any("history" in repo.sources() for repo in repos):
+        declared += ["$since: GitTimestamp!", "$until: GitTimestamp!"]
+    if any(repo.incident_labels for repo in repos):
         declared.append("$issuesSince: DateTime!")
     parts = []
     for i, repo in enumerate(repos):
@@ -324,7 +338,9 @@ def batch_variables(
     owner: str, repos: list[BatchRepo], *, since: str, until: str
 ) -> dict[str, object]:
     """The variables of `repo_batch_query(repos)`."""
-    variables: dict[str, object] = {"owner": owner, "since": since, "until": until}
+    variables: dict[str, object] = {"owner": owner}
+    if any("history" in repo.sources() for repo in repos):
+        variables.update({"since": since, "until": until})
     if any(repo.incident_labels for repo in repos):
         variables["issuesSince"] = since
     for i, repo in enumerate(repos):

@@ -62,6 +62,7 @@ class RepoFacts:
     labels_error: dict[str, Any] | None = None  # the labels could not be read: incidents unknown
     labels_truncated: bool = False
     sizes: tuple[tuple[str, int], ...] = ()  # measured first-page sizes (graphql_queries)
+    commits_via_rest: bool = False  # more than a page of commits: list them over REST
 
 
 @dataclass

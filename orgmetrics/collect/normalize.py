@@ -150,6 +150,25 @@ def commit(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def rest_commit(item: dict[str, Any]) -> dict[str, Any]:
+    """A REST commit -> raw commit, as `commit` gives it from GraphQL.
+
+    GraphQL links a commit only to a user account (`GitActor.user`), never to a bot app, so a
+    bot's login is left out here too; the bot shows in `is_bot` (account type or e-mail).
+    """
+    git_author = (item.get("commit") or {}).get("author") or {}
+    account = item.get("author") or {}
+    is_bot_account = account.get("type") == "Bot" or str(account.get("login", "")).endswith("[bot]")
+    email = git_author.get("email") or None
+    return {
+        "sha": str(item["sha"]),
+        "authored_at": ts(git_author.get("date")),
+        "author_login": None if is_bot_account else account.get("login"),
+        "author_email": email,
+        "is_bot": is_bot_account or bool(email and _BOT_EMAIL.search(email)),
+    }
+
+
 def workflow(item: dict[str, Any]) -> dict[str, Any]:
     """A REST workflow -> raw workflow."""
     return {

@@ -12,6 +12,7 @@ from typing import Any
 
 from orgmetrics.collect.actions import collect_actions
 from orgmetrics.collect.alerts import OrgListing, repo_alerts
+from orgmetrics.collect.commits import collect_commits
 from orgmetrics.collect.graphql_sources import collect_graphql
 from orgmetrics.collect.model import RAW_SOURCES, RepoFacts, RunContext, SourceResult
 from orgmetrics.collect.normalize import repo_info
@@ -75,6 +76,8 @@ def collect_batch(
             break
         name = str(repo["name"])
         sources: dict[str, SourceResult] = dict(graphql[name])
+        if facts[name].commits_via_rest:
+            sources["commits"] = collect_commits(ctx, name, repo.get("default_branch"))
         sources.update(collect_actions(ctx, name))
         sources.update(repo_alerts(ctx, name, facts[name], org_listings))
         document = build_document(ctx, repo, facts[name], sources)

@@ -70,8 +70,11 @@ def test_measured_sizes_shape_the_batch_query() -> None:
         "history",
     ]
     assert quiet.sources() == ["releases", "history"]
-    nothing = q.BatchRepo("c", (), (("recentPRs", 0), ("openPRs", 0), ("deployments", 0)))
-    assert validate_query(q.repo_batch_query([nothing])) == []
+    nothing = q.BatchRepo(
+        "c", (), (("recentPRs", 0), ("openPRs", 0), ("deployments", 0), ("history", 0))
+    )
+    assert validate_query(q.repo_batch_query([nothing])) == []  # no unused variables
+    assert q.batch_variables("o", [nothing], since="S", until="U") == {"owner": "o", "n0": "c"}
 
 
 def test_sizes_from_facts_counts_the_lookback_plus_one() -> None:
@@ -91,3 +94,14 @@ def test_sizes_from_facts_counts_the_lookback_plus_one() -> None:
     }
     full = {"sizeRecentPRs": {"nodes": [{"updatedAt": "2026-02-20T00:00:00Z"}] * 100}}
     assert dict(q.sizes_from_facts(full, since))["recentPRs"] == 100
+
+
+def test_busy_history_goes_to_rest_and_empty_history_is_skipped() -> None:
+    def probe(total: int) -> dict[str, object]:
+        return {"sizeHistory": {"target": {"history": {"totalCount": total}}}}
+
+    assert dict(q.sizes_from_facts(probe(250), "2026-01-01T00:00:00Z"))["history"] == 0
+    assert q.commits_in_lookback(probe(250)) == 250
+    assert dict(q.sizes_from_facts(probe(0), "2026-01-01T00:00:00Z"))["history"] == 0
+    assert "history" not in dict(q.sizes_from_facts(probe(40), "2026-01-01T00:00:00Z"))
+    assert q.commits_in_lookback({"sizeHistory": None}) is None  # empty repo: no branch

@@ -49,6 +49,18 @@ def test_heavy_repos_are_complete(org: Org, tmp_path: Path) -> None:
             first = min(c.authored_at for c in commits)
             assert item["first_commit_at"] == first.strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    # More than a page of commits: listed over REST, the same items as GraphQL would give.
+    commits = sorted(
+        (c for c in repo.commits if SINCE <= c.committed_at <= NOW and c.authored_at >= SINCE),
+        key=lambda c: (c.authored_at, c.sha),
+    )
+    assert len(commits) > 100
+    assert [c["sha"] for c in busy["commits"]["items"]] == [c.sha for c in commits]
+    for item, commit in zip(busy["commits"]["items"], commits, strict=True):
+        human = commit.author is not None and commit.author.type != "Bot"
+        assert item["author_login"] == (commit.author.login if human else None)
+        assert item["author_email"] == commit.author_email
+
     heavy, ci_repo = docs["ci-heavy"], org.repo("ci-heavy")
     assert ci_repo is not None
     runs = sorted(r.id for r in ci_repo.runs if SINCE <= r.created_at <= NOW)
