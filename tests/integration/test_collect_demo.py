@@ -351,3 +351,17 @@ def test_ids_beyond_graphql_int_do_not_lose_the_deployment(tmp_path: Path) -> No
     assert doc["errors"] == []
     assert len(doc["deployments"]["items"]) == len(recent)
     assert sum(1 for d in doc["deployments"]["items"] if d["id"] is None) == 1
+
+
+def test_request_budget_for_repos_that_fit_one_page(tmp_path: Path) -> None:
+    """At most 4 charged requests per repo whose lookback fits one page of every source."""
+    names = ["codescan-no-ghas", "empty-repo", "forked-sdk"]
+    with FakeGitHub(demo_org(), token=TOKEN) as fake:
+        config = config_for(fake, include_repos=names, workers=1)
+        collect_org(config, data_dir=tmp_path, as_of=NOW, progress=False, client=fast_client(fake))
+        charged = fake.log.charged
+        by_route = dict(fake.log.by_endpoint)
+    # Paid once per run: the org, the repo list, three org alert listings, one facts query.
+    run_level = 1 + 1 + 3 + 1
+    assert by_route["GET /orgs/{org}"] == 1
+    assert (charged - run_level) / len(names) <= 4, by_route
