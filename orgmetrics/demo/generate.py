@@ -244,6 +244,7 @@ _DAY = 86400.0
 
 
 def _bot_email(user: User) -> str:
+    """GitHub's noreply address of a bot account, e.g. `49699333+dependabot[bot]@...`."""
     return f"{user.id}+{user.login}@users.noreply.github.com"
 
 
@@ -268,6 +269,7 @@ def _pool_size(index: int) -> int:
 
 
 def _repo_name(index: int) -> str:
+    """The name of repo `index`: the specials first, then adjective-noun names (unique)."""
     specials = list(SPECIAL_REPOS)
     if index < len(specials):
         return specials[index]
@@ -285,9 +287,11 @@ class _Rng(random.Random):
     """
 
     def choice(self, seq: Sequence[_T]) -> _T:  # type: ignore[override]
+        """One element, with a single `random()` draw."""
         return seq[int(self.random() * len(seq))]
 
     def randint(self, a: int, b: int) -> int:
+        """An integer in [a, b], with a single `random()` draw."""
         return a + int(self.random() * (b - a + 1))
 
 
@@ -322,6 +326,7 @@ class _RepoBuilder:
         humans: Callable[[int], User],
         bots: dict[str, User],
     ) -> None:
+        """Draw the repo's team from the people its index may use."""
         self.rng = rng
         self.index = index
         self.name = name
@@ -336,13 +341,16 @@ class _RepoBuilder:
 
     # -- small helpers ----------------------------------------------------------------------
     def nid(self) -> int:
+        """A new GitHub id, unique in the org (each repo has its own range)."""
         self._next_id += 1
         return self._next_id
 
     def sha(self) -> str:
+        """A random 40-hex commit SHA."""
         return f"{self.rng.getrandbits(160):040x}"
 
     def at(self, base: datetime, seconds: float) -> datetime:
+        """`base` plus whole `seconds` (negative goes back)."""
         return base + timedelta(0, int(seconds))
 
     def lognorm(self, mu: float, sigma: float) -> float:
@@ -361,6 +369,7 @@ class _RepoBuilder:
         return [lo + timedelta(0, o) for o in offsets]
 
     def title(self, hostile_rate: float = 0.01) -> str:
+        """A PR or issue title; hostile text always in `hostile-text`, sometimes elsewhere."""
         rng = self.rng
         if self.hostile or rng.random() < hostile_rate:
             return f"{rng.choice(_PR_VERBS)} {rng.choice(HOSTILE_TEXTS)}"
@@ -368,6 +377,7 @@ class _RepoBuilder:
 
 
 def _profile(rng: _Rng, name: str, now: datetime, start: datetime) -> _Profile:
+    """How busy the repo is and how it deploys; the special repos get their fixed traits."""
     kind = rng.random()
     if kind < 0.2:
         pr_rate = rng.uniform(0.05, 0.3)
@@ -469,6 +479,7 @@ def _build_repo(
     humans: Callable[[int], User],
     bots: dict[str, User],
 ) -> Repo:
+    """Repository `index`, from its own random stream (independent of the org's size)."""
     name = _repo_name(index)
     rng = _Rng(f"orgmetrics-demo:{seed}:{index}")
     b = _RepoBuilder(rng, index, name, now, start, humans, bots)
@@ -587,6 +598,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
     def add_run(
         wf: Workflow, event: str, branch: str, sha: str, t: datetime, conclusion: str | None = None
     ) -> WorkflowRun | None:
+        """Record a run of `wf` triggered at `t` (none if `t` is after the history ends)."""
         if t >= now:  # triggered after the end of the history: not there yet
             return None
         started = t + timedelta(0, int(2 + 38 * rand()))
@@ -1277,6 +1289,7 @@ def _dependabot_alert(
     close_after_days: float | None,
     state: str | None = None,
 ) -> DependabotAlert:
+    """One alert, closed `close_after_days` after creation (in `state`) if that is before now."""
     rng, now = b.rng, b.now
     eco, pkg = rng.choice(_PACKAGES)
     ghsa = "GHSA-" + "-".join(
@@ -1318,6 +1331,7 @@ def _dependabot_alert(
 
 
 def _today(now: datetime | None) -> datetime:
+    """The end of the history: `now` to the second, or today 00:00 UTC when None."""
     if now is None:
         return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if now.tzinfo is None:
@@ -1346,6 +1360,7 @@ def generate_org(
     humans_cache: dict[int, User] = {}
 
     def humans(k: int) -> User:
+        """The k-th human, one shared object per person."""
         user = humans_cache.get(k)
         if user is None:
             user = humans_cache[k] = _human(k)

@@ -72,6 +72,7 @@ def _iso(moment: datetime | None, as_of: datetime) -> str | None:
 
 
 def _actor(user: User | None) -> dict[str, Any] | None:
+    """A raw actor `{login, is_bot}`, or None for a deleted account."""
     if user is None:
         return None
     return {"login": user.login, "is_bot": user.type == "Bot" or user.login.endswith("[bot]")}
@@ -91,11 +92,13 @@ _BY_NUMBER = itemgetter("number")
 
 
 def _source(items: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """An available source, its items in the collector's order."""
     items.sort(key=_ORDER.get(name, _BY_NUMBER))
     return {"available": True, "truncated": False, "items": items}
 
 
 def _unavailable(name: str, mode: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """A refused source, and the error entry naming GitHub's status and message."""
     status, message = REFUSALS[(name, mode)]
     errors.append(
         {"field": name, "status": status, "reason": f"{status} {_PHRASES[status]}: {message}"}
@@ -104,6 +107,7 @@ def _unavailable(name: str, mode: str, errors: list[dict[str, Any]]) -> dict[str
 
 
 def _pull_request(pr: PullRequest, as_of: datetime) -> dict[str, Any]:
+    """A raw pull request as it stood at `as_of`."""
     merged = _iso(pr.merged_at, as_of)
     closed = _iso(pr.closed_at, as_of)
     ready = _iso(pr.ready_for_review_at, as_of)
@@ -290,6 +294,7 @@ def raw_document(
 
 
 def _dependabot(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every Dependabot alert created by `as_of`, in its state then."""
     if repo.dependabot != "enabled":
         return _unavailable("dependabot_alerts", repo.dependabot, errors)
     items = []
@@ -320,6 +325,7 @@ def _dependabot(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) -> di
 
 
 def _code_scanning(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every code-scanning alert created by `as_of`, in its state then."""
     if repo.code_scanning != "enabled":
         return _unavailable("code_scanning_alerts", repo.code_scanning, errors)
     items = []
@@ -343,6 +349,7 @@ def _code_scanning(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) ->
 
 
 def _secret_scanning(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every secret-scanning alert created by `as_of`, in its state then."""
     if repo.secret_scanning != "enabled":
         return _unavailable("secret_scanning_alerts", repo.secret_scanning, errors)
     items = []
