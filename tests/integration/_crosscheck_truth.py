@@ -120,6 +120,8 @@ class Dora:
     followed: int = 0
     lead_hours: tuple[float, ...] = ()
     mttr_hours: tuple[float, ...] = ()
+    recovery_hours: tuple[float, ...] = ()
+    rework: int = 0
 
 
 def dora(repo: Repo, window: Span) -> Dora:
@@ -142,8 +144,14 @@ def dora(repo: Repo, window: Span) -> Dora:
             continue
         if outcome == "failed":
             out.failed += 1
+            recovered = next((s for s in success_times if s > t), None)
+            if recovered is not None:
+                out.recovery_hours += (hours(t, recovered),)
             continue
         out.successes += 1
+        out.rework += any(
+            i.created_at <= t and (i.closed_at is None or t < i.closed_at) for i in incidents
+        )
         later = [s for s in success_times if s > t]
         next_success = later[0] if later else None
         for inc in incidents:
@@ -171,7 +179,13 @@ def dora_values(parts: Iterable[Dora]) -> dict[str, Any]:
     mttr = [h for p in parts for h in p.mttr_hours]
     values: dict[str, Any] = {"mttr_hours_median": round_half_up(median(mttr), 1)}
     if not sourced:
-        values.update(deployments=None, change_failure_rate=None, lead_time_hours_median=None)
+        values.update(
+            deployments=None,
+            change_failure_rate=None,
+            lead_time_hours_median=None,
+            failed_deployment_recovery_hours_median=None,
+            rework_rate=None,
+        )
         return values
     succ = sum(p.successes for p in sourced)
     failed = sum(p.failed for p in sourced)
@@ -181,6 +195,10 @@ def dora_values(parts: Iterable[Dora]) -> dict[str, Any]:
         deployments=succ,
         change_failure_rate=rate(failed + followed, succ + failed),
         lead_time_hours_median=round_half_up(median(leads), 1),
+        failed_deployment_recovery_hours_median=round_half_up(
+            median([h for p in sourced for h in p.recovery_hours]), 1
+        ),
+        rework_rate=rate(sum(p.rework for p in sourced), succ),
     )
     return values
 
@@ -199,6 +217,17 @@ def ci_counts(repo: Repo, window: Span) -> tuple[int, int]:
         elif run.conclusion in FAILED_RUNS:
             bad += 1
     return ok, bad
+
+
+def ci_minutes(repo: Repo, window: Span) -> list[float]:
+    """`updated_at - run_started_at` in minutes over the runs counted in `ci.runs`."""
+    return [
+        (run.updated_at - run.run_started_at).total_seconds() / 60
+        for run in repo.runs
+        if run.status == "completed"
+        and window.has(run.created_at)
+        and (run.conclusion == "success" or run.conclusion in FAILED_RUNS)
+    ]
 
 
 def has_workflows(repo: Repo) -> bool:
@@ -305,7 +334,7 @@ def security(repo: Repo, window: Span) -> dict[str, Any]:
     out: dict[str, Any] = {f"available_{k}": v for k, v in avail.items()}
     if avail["dependabot"]:
         counts = dict.fromkeys(SEVERITIES, 0)
-        breaches = dismissed = 0
+        breaches = dismissed = at_start = 0
         fixes = []
         for a in repo.dependabot_alerts:
             if a.created_at > as_of:
@@ -314,6 +343,11 @@ def security(repo: Repo, window: Span) -> dict[str, Any]:
                 counts[a.severity] += 1
                 if as_of - a.created_at > timedelta(days=SLA_DAYS[a.severity]):
                     breaches += 1
+            start = window.start
+            if a.created_at <= start and not gone_by(
+                start, a.fixed_at, a.dismissed_at, a.auto_dismissed_at
+            ):
+                at_start += 1
             if a.fixed_at is not None and window.has(a.fixed_at):
                 fixes.append(hours(a.created_at, a.fixed_at))
             if window.has(a.dismissed_at) or window.has(a.auto_dismissed_at):
@@ -324,6 +358,8 @@ def security(repo: Repo, window: Span) -> dict[str, Any]:
             sla_breaches=breaches,
             dismissed_in_window=dismissed,
             fixed_in_window=len(fixes),
+            vulns_at_window_start=at_start,
+            vuln_trend=trend(at_start, sum(counts.values())),
             _fix_hours=tuple(fixes),
         )
     else:
@@ -333,6 +369,8 @@ def security(repo: Repo, window: Span) -> dict[str, Any]:
             sla_breaches=None,
             dismissed_in_window=None,
             fixed_in_window=None,
+            vulns_at_window_start=None,
+            vuln_trend=None,
             _fix_hours=(),
         )
     out["code_alerts"] = (
@@ -356,12 +394,18 @@ def security(repo: Repo, window: Span) -> dict[str, Any]:
     return out
 
 
+def trend(start: int, end: int) -> str:
+    """Open total at the window end vs its start."""
+    return "Improving" if end < start else "Worsening" if end > start else "Stable"
+
+
 SECURITY_COUNTS = (
     *SEVERITIES,
     "total_vulns",
     "sla_breaches",
     "dismissed_in_window",
     "fixed_in_window",
+    "vulns_at_window_start",
 )
 
 
@@ -373,6 +417,8 @@ def security_org(per_repo: list[dict[str, Any]]) -> dict[str, Any]:
     for key, source in source_of.items():
         values = [r[key] for r in per_repo if r[f"available_{source}"]]
         out[key] = sum(values) if values else None
+    start, end = out["vulns_at_window_start"], out["total_vulns"]
+    out["vuln_trend"] = None if start is None else trend(start, end)
     fixes = [h for r in per_repo for h in r["_fix_hours"]]
     out["security_mttr_hours"] = round_half_up(mean(fixes), 1)
     out["coverage"] = {

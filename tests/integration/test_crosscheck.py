@@ -317,7 +317,15 @@ def test_raw_reviews_and_first_commits_match_the_model(pipeline: Pipeline) -> No
 
 
 @pytest.mark.parametrize(
-    "key", ["deployments", "change_failure_rate", "lead_time_hours_median", "mttr_hours_median"]
+    "key",
+    [
+        "deployments",
+        "change_failure_rate",
+        "lead_time_hours_median",
+        "mttr_hours_median",
+        "failed_deployment_recovery_hours_median",
+        "rework_rate",
+    ],
 )
 def test_dora(pipeline: Pipeline, key: str) -> None:
     parts = {r.name: truth.dora(r, WINDOW_SPAN) for r in pipeline.scanned}
@@ -363,6 +371,17 @@ def test_ci_runs_and_failure_rate(pipeline: Pipeline) -> None:
     assert pipeline.repo_entry("docs-only")["ci"]["runs"] == 0
 
 
+def test_ci_duration_median(pipeline: Pipeline) -> None:
+    pooled: list[float] = []
+    for repo in pipeline.scanned:
+        minutes = truth.ci_minutes(repo, WINDOW_SPAN)
+        pooled += minutes
+        want = truth.round_half_up(truth.median(minutes), 1)
+        assert pipeline.repo_entry(repo.name)["ci"]["duration_minutes_median"] == want, repo.name
+    want_org = truth.round_half_up(truth.median(pooled), 1)
+    assert pipeline.dashboard["ci"]["duration_minutes_median"] == want_org
+
+
 # ---- Flow -------------------------------------------------------------------------------------
 
 
@@ -397,6 +416,8 @@ SECURITY_KEYS = [
     "sla_breaches",
     "dismissed_in_window",
     "fixed_in_window",
+    "vulns_at_window_start",
+    "vuln_trend",
     "code_alerts",
     "secrets",
     "available_dependabot",
