@@ -439,9 +439,13 @@ def _reviews(b: _RepoBuilder, pr_author: User, begin: datetime, end: datetime) -
         return out
     if rng.random() < 0.10:  # bot review (code scanning comments)
         bot = b.bots["github-advanced-security[bot]"]
-        out.append(Review(b.nid(), bot, "COMMENTED", b.at(begin, min(300.0, span / 4))))
+        out.append(
+            Review(b.nid(), bot, "COMMENTED", begin + timedelta(0, int(min(300.0, span / 4))))
+        )
     if rng.random() < 0.06 and pr_author.type == "User":  # self-review (a comment)
-        out.append(Review(b.nid(), pr_author, "COMMENTED", b.at(begin, min(600.0, span / 3))))
+        out.append(
+            Review(b.nid(), pr_author, "COMMENTED", begin + timedelta(0, int(min(600.0, span / 3))))
+        )
     others = [u for u in b.team if u.login != pr_author.login]
     if not others or rng.random() < 0.1:
         return out
@@ -456,7 +460,7 @@ def _reviews(b: _RepoBuilder, pr_author: User, begin: datetime, end: datetime) -
         roll = rng.random()
         if roll < 0.15:
             out.append(Review(b.nid(), reviewer, "CHANGES_REQUESTED", t))
-            t2 = b.at(t, rng.uniform(0.5, 20) * _HOUR)
+            t2 = t + timedelta(0, int(rng.uniform(0.5, 20) * _HOUR))
             if t2 < end:
                 out.append(Review(b.nid(), reviewer, "APPROVED", t2))
         elif roll < 0.40:
@@ -465,7 +469,7 @@ def _reviews(b: _RepoBuilder, pr_author: User, begin: datetime, end: datetime) -
             out.append(Review(b.nid(), reviewer, "DISMISSED", t))
         else:
             out.append(Review(b.nid(), reviewer, "APPROVED", t))
-        t = b.at(t, rng.uniform(0.1, 6) * _HOUR)
+        t = t + timedelta(0, int(rng.uniform(0.1, 6) * _HOUR))
     if rng.random() < 0.04:  # a review someone started and never submitted
         out.append(Review(b.nid(), rng.choice(others), "PENDING", None))
     return out
@@ -668,7 +672,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
             head = f"{author.login}/{choice(_PR_THINGS).replace(' ', '-')}"
         # Commits of the PR: the first one a little before the PR was opened.
         n_commits = 1 if is_bot else rng.randint(1, 4)
-        first = at(created, -uniform(0, 48) * _HOUR)
+        first = created + timedelta(0, int(-uniform(0, 48) * _HOUR))
         pr_commits: list[Commit] = []
         t = first
         for _ in range(n_commits):
@@ -683,20 +687,20 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
                     author,
                 )
             )
-            t = at(t, uniform(0.1, 10) * _HOUR)
+            t = t + timedelta(0, int(uniform(0.1, 10) * _HOUR))
             if t > created:
                 t = created
         draft = False
         ready: datetime | None = None
         if not is_bot and rand() < 0.12:  # opened as a draft
-            ready = at(created, uniform(0.5, 72) * _HOUR)
+            ready = created + timedelta(0, int(uniform(0.5, 72) * _HOUR))
             if ready >= now or rand() < 0.15:  # still a draft (some are abandoned work)
                 draft, ready = True, None
         begin = ready or created
-        life = b.lognorm(3.0, 1.2) * _HOUR  # ~20 h median
+        life = exp(3.0 + 1.2 * gauss()) * _HOUR  # ~20 h median
         if is_bot:
-            life = b.lognorm(2.5, 1.5) * _HOUR
-        outcome_end = at(begin, life)
+            life = exp(2.5 + 1.5 * gauss()) * _HOUR
+        outcome_end = begin + timedelta(0, int(life))
         fate = rand()
         stays_open = draft or fate < 0.03 or outcome_end >= now
         merged_at = closed_at = None
@@ -737,14 +741,14 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
         )
         pulls.append(pr)
         if wf_ci is not None:
-            add_run(wf_ci, "pull_request", head, pr_commits[-1].sha, at(created, 30))
+            add_run(wf_ci, "pull_request", head, pr_commits[-1].sha, created + timedelta(0, 30))
             if rand() < 0.12:
                 add_run(
                     wf_ci,
                     "pull_request",
                     head,
                     pr_commits[-1].sha,
-                    at(created, uniform(1, 30) * _HOUR),
+                    created + timedelta(0, int(uniform(1, 30) * _HOUR)),
                 )
         if merged_at is not None and base == default:
             squash = Commit(
@@ -760,7 +764,7 @@ def _activity(b: _RepoBuilder, repo: Repo, prof: _Profile) -> None:
             squashes.append((squash, pr))
             merges.append((merged_at, squash.sha))
             if wf_ci is not None:
-                add_run(wf_ci, "push", default, squash.sha, at(merged_at, 20))
+                add_run(wf_ci, "push", default, squash.sha, merged_at + timedelta(0, 20))
 
     # Commits whose author has no GitHub account, and bot commits without a linked account.
     for t in b.times(0.08, lo, hi):
