@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -139,3 +142,52 @@ def snapshot(tmp_path: Path) -> Iterator[Path]:
 def raw_docs(data: Path) -> list[Path]:
     """The raw documents of the snapshot, sorted."""
     return sorted((data / "raw").rglob("*.json"))
+
+
+ORGMETRICS = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "orgmetrics"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """What `orgmetrics -vv collect/aggregate/report` left: folders and every process's output."""
+
+    data: Path
+    out: Path
+    report_dir: Path
+    outputs: tuple[str, ...]  # stdout + stderr of each step
+
+
+def subprocess_cli(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    """`.venv/bin/orgmetrics ARGV` in a child process (real logging set-up, real stderr)."""
+    keep = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    done = subprocess.run(
+        [str(ORGMETRICS), *argv],
+        env={**keep, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@functools.cache
+def pipeline() -> Pipeline:
+    """The demo org collected, aggregated and reported by the real command, at -vv, once."""
+    fake = fake_server()
+    root = Path(tempfile.mkdtemp(prefix="orgmetrics-h10-pipeline-"))
+    data, out = root / "data", root / "out"
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_ORG": ORG, "GITHUB_API_URL": fake.url}
+    steps = [
+        ["-vv", "collect", "--data-dir", str(data), "--as-of", AS_OF, "--lookback-days", "30"],
+        ["-vv", "aggregate", "--data-dir", str(data), "--window-days", "30"],
+        ["-vv", "report", "--data-dir", str(data), "--output-root", str(out), "--engine", "pandoc"],
+    ]
+    outputs: list[str] = []
+    for argv in steps:
+        code, stdout, stderr = subprocess_cli(argv, env, root)
+        outputs += [stdout, stderr]
+        assert code == 0, f"{argv} exited {code}: {stderr[-2000:]}"
+    (report_dir,) = [p for p in out.iterdir() if p.is_dir()]
+    return Pipeline(data, out, report_dir, tuple(outputs))

@@ -25,6 +25,7 @@ from tests.e2e._cli_fixtures import (
     digests,
     good_env,
     one_line,
+    pipeline,
     raw_docs,
     run_cli,
     set_env,
@@ -394,3 +395,27 @@ def test_verify_not_a_report_folder(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _out, err = run_cli(["verify", str(tmp_path / "missing")], capsys)
     assert code == ExitCode.CONFIG
     assert "missing" in one_line(err)
+
+
+def test_verify_tampered_report_exit_5_lists_differences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = pipeline()
+    copy = tmp_path / run.report_dir.name
+    shutil.copytree(run.report_dir, copy)
+    html = copy / "report.html"
+    html.write_text(html.read_text("utf-8").replace("hostile-text", "h0stile-text"), "utf-8")
+    dashboard = json.loads((copy / "dashboard.json").read_text("utf-8"))
+    dashboard["window"]["days"] = 29
+    (copy / "dashboard.json").write_text(json.dumps(dashboard), "utf-8")
+    before = digests(run.data)
+    code, _out, err = run_cli(["verify", str(copy), "--data-dir", str(run.data)], capsys)
+    assert code == ExitCode.VERIFY_MISMATCH
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    mismatches = [line for line in lines if line.startswith("MISMATCH ")]
+    assert any("report.html" in line for line in mismatches), err
+    assert any("dashboard.json" in line for line in mismatches), err
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert errors == [f"error: {copy}: {len(mismatches)} difference(s) found"]
+    assert_kept(before, run.data)
