@@ -51,7 +51,7 @@ def ensure_snapshot(n_repos: int, days: int, regenerate: bool) -> Path:
     shutil.rmtree(root, ignore_errors=True)
     started = time.perf_counter()
     org = generate_org(seed=7, n_repos=n_repos, now=AS_OF, history_days=days)
-    write_snapshot(org, root, as_of=AS_OF, lookback_days=days, validate=False)
+    write_snapshot(org, root, as_of=AS_OF, lookback_days=days, validate=False, compact=True)
     stamp.write_text(json.dumps(wanted))
     print(f"generated {n_repos} repos x {days} days in {time.perf_counter() - started:.1f} s")
     return root
