@@ -504,9 +504,18 @@ F1 = (
 )
 
 
+@dataclass(frozen=True)
+class Offline:
+    """write_snapshot (no HTTP) of the same org and as_of: its data dir, run id and documents."""
+
+    data_dir: Path
+    run_id: str
+    docs: dict[str, dict[str, Any]]
+
+
 @pytest.fixture(scope="module")
-def snapshot_docs(pipeline: Pipeline) -> dict[str, dict[str, Any]]:
-    """write_snapshot (no HTTP) of the same org and as_of, run id set to the collection's."""
+def offline(pipeline: Pipeline) -> Offline:
+    """The offline snapshot, documents with the collection's run id; its metadata checked."""
     data_dir = Path(tempfile.mkdtemp(prefix="orgmetrics-crosscheck-snap-"))
     run_id = write_snapshot(_org(), data_dir, as_of=NOW, lookback_days=LOOKBACK)
     raw = data_dir / "raw" / run_id
@@ -516,7 +525,8 @@ def snapshot_docs(pipeline: Pipeline) -> dict[str, dict[str, Any]]:
         assert meta[key] == pipeline.meta[key], key
     for key in ("archived_skipped", "errors_count", "repos_with_errors", "repos"):
         assert meta[key] == pipeline.meta[key], key
-    return {name: {**doc, "run_id": pipeline.run_id} for name, doc in docs.items()}
+    docs = {name: {**doc, "run_id": pipeline.run_id} for name, doc in docs.items()}
+    return Offline(data_dir, run_id, docs)
 
 
 def _snapshot_differences(
@@ -536,39 +546,38 @@ def _snapshot_differences(
 
 
 def test_write_snapshot_equals_the_collection_item_for_item(
-    pipeline: Pipeline, snapshot_docs: dict[str, dict[str, Any]]
+    pipeline: Pipeline, offline: Offline
 ) -> None:
-    problems = _snapshot_differences(pipeline, snapshot_docs, None)
+    problems = _snapshot_differences(pipeline, offline.docs, None)
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=F1)
-def test_write_snapshot_keeps_events_exactly_at_as_of(
-    pipeline: Pipeline, snapshot_docs: dict[str, dict[str, Any]]
-) -> None:
-    problems = _snapshot_differences(pipeline, snapshot_docs, AS_OF_EDGE_BLOCKS)
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=F1)
+def test_write_snapshot_keeps_events_exactly_at_as_of(pipeline: Pipeline, offline: Offline) -> None:
+    problems = _snapshot_differences(pipeline, offline.docs, AS_OF_EDGE_BLOCKS)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason=F1 + "; so its dashboard counts security-hotspot critical 2 (truth 3), high 5 "
     "(truth 4: an alert fixed exactly at as_of is not open), sla_breaches 6 (truth 5)",
 )
 def test_dashboard_of_write_snapshot_equals_the_collected_one(
-    pipeline: Pipeline, snapshot_docs: dict[str, dict[str, Any]]
+    pipeline: Pipeline, offline: Offline
 ) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="orgmetrics-crosscheck-snapdash-"))
-    run_id = write_snapshot(_org(), data_dir, as_of=NOW, lookback_days=LOOKBACK)
-    offline = aggregate_snapshot(data_dir, run_id=run_id, window_days=WINDOW, write=False)
+    dashboard = aggregate_snapshot(
+        offline.data_dir, run_id=offline.run_id, window_days=WINDOW, write=False
+    ).dashboard
     problems = []
     for section in ("dora", "ci", "flow", "security", "activity"):
         for key, value in pipeline.dashboard[section].items():
-            if offline.dashboard[section][key] != value:
-                problems.append(f"org {section}.{key}: {offline.dashboard[section][key]!r}")
-        for mine, theirs in zip(
-            offline.dashboard["repos"], pipeline.dashboard["repos"], strict=True
-        ):
+            if dashboard[section][key] != value:
+                problems.append(
+                    f"org {section}.{key}: {dashboard[section][key]!r}, truth {value!r}"
+                )
+        for mine, theirs in zip(dashboard["repos"], pipeline.dashboard["repos"], strict=True):
             if mine[section] != theirs[section]:
                 problems.append(f"{mine['name']}.{section} differs")
     assert not problems, "\n".join(problems)
