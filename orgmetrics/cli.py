@@ -2,7 +2,9 @@
 
 Each sub-command lives in `orgmetrics/commands/<name>.py` and calls into the library.
 Errors derived from `OrgmetricsError` end the command with one line on stderr and
-the exit code of their class (see `orgmetrics.errors.ExitCode`); no traceback.
+the exit code of their class (see `orgmetrics.errors.ExitCode`); no traceback. A command-line
+mistake is one line too (exit 2, pointing at `--help`), and so is a file-system error such as
+a data or output folder under a regular file (exit 1, the path named; traceback only at -vv).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from orgmetrics.commands.collect import collect
 from orgmetrics.commands.demo import demo
 from orgmetrics.commands.demo_run import demo_run
 from orgmetrics.commands.report import report, run, verify
-from orgmetrics.errors import OrgmetricsError
+from orgmetrics.errors import ExitCode, OrgmetricsError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,9 +51,17 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "orgmetrics"
+        click.echo(f"error: {exc.format_message()} (see '{command} --help')", err=True)
         sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:  # a path the user gave cannot be created, read or written
+        logging.getLogger("orgmetrics").debug("file-system error", exc_info=True)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(ExitCode.FAILURE)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -419,3 +419,58 @@ def test_verify_tampered_report_exit_5_lists_differences(
     errors = [line for line in lines if line.startswith("error: ")]
     assert errors == [f"error: {copy}: {len(mismatches)} difference(s) found"]
     assert_kept(before, run.data)
+
+
+# ---- command line and file system -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["collect", "--workers", "abc"], "'abc' is not a valid integer"),
+        (["collect", "--config", "."], "is a directory"),
+        (["aggregate", "--window-days", "thirty"], "'thirty' is not a valid integer"),
+        (["report", "--engine", "latex"], "'latex' is not one of"),
+        (["collect", "--no-such-flag"], "No such option '--no-such-flag'"),
+        (["colect"], "No such command 'colect'"),
+    ],
+    ids=["int", "config-dir", "window-type", "engine", "flag", "command"],
+)
+def test_command_line_errors_are_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    expected: str,
+) -> None:
+    set_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run_cli(argv, capsys)
+    assert code == ExitCode.CONFIG
+    line = one_line(err)
+    assert expected in line
+    assert "--help" in line  # says where the usage is
+
+
+def test_output_root_that_is_a_file(offline: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = offline.parent / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    before = digests(offline)
+    argv = ["report", "--data-dir", str(offline), "--output-root", str(blocker / "out")]
+    code, _out, err = run_cli([*argv, "--engine", "pandoc"], capsys)
+    assert code == ExitCode.FAILURE
+    assert str(blocker / "out") in one_line(err)
+    assert_kept(before, offline)
+
+
+def test_collect_data_dir_under_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    code, _out, err = run_cli(_collect(blocker / "data"), capsys)
+    assert code == ExitCode.FAILURE
+    assert str(blocker) in one_line(err)
+    assert blocker.read_text("utf-8") == "x"
