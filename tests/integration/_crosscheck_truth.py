@@ -7,6 +7,7 @@ is silent, the documented choice of the metric modules is followed and named in 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -449,8 +450,27 @@ def window_identities(repo: Repo, window: Span) -> list[str | None]:
             out.append(None if is_bot_user(c.author) else f"login:{c.author.login}")
         else:
             bot = BOT_EMAIL.search(c.author_email) is not None
-            out.append(None if bot else f"email:{c.author_email.lower()}")
+            out.append(None if bot else email_identity(c.author_email))
     return out
+
+
+def email_identity(email: str) -> str:
+    """A commit author without an account: `email:` + 16 hex of the address's SHA-256.
+
+    The contract allows "hashed or as given"; this is activity.py's documented form, rebuilt
+    here with hashlib so top_contributors can be compared name for name.
+    """
+    return "email:" + hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:16]
+
+
+def top_contributors(identities: Iterable[str | None], n: int = 10) -> list[dict[str, Any]]:
+    """The top n `{login, commits}` by commits, ties by login ascending (bots left out)."""
+    counts: dict[str, int] = {}
+    for ident in identities:
+        if ident is not None:
+            counts[ident] = counts.get(ident, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].removeprefix("login:")))
+    return [{"login": k.removeprefix("login:"), "commits": v} for k, v in ranked[:n]]
 
 
 # ---- Lookback (what the raw documents must hold) ---------------------------------------------

@@ -104,6 +104,8 @@ def _plant_edges(org: Org) -> None:
     )
     deployment("prod", W0 - h, ("success", W0))  # deciding status exactly at the window start
     deployment("production", NOW - 2 * h, ("pending", NOW - h), ("success", NOW))  # at as_of: out
+    # A success then a failure: the last of the three deciding states wins (failed).
+    deployment("Prod", W0 + 100 * h, ("success", W0 + 101 * h), ("failure", W0 + 102 * h))
     repo.deployments.sort(key=lambda d: (d.created_at, d.id))
     number = max([p.number for p in repo.pulls] + [i.number for i in repo.issues]) + 1
     incident_at = retried + 72 * h  # "at most 72 hours after it"
@@ -118,6 +120,21 @@ def _plant_edges(org: Org) -> None:
             incident_at + 3 * h,
             incident_at + 3 * h,
             labels=["Sev2"],
+        )
+    )
+
+    repo.labels.append("postmortem-incident")  # contains "incident" but does not match ^...$
+    repo.issues.append(
+        Issue(
+            number + 10,
+            next(ids),
+            "Not an incident",
+            author,
+            "open",
+            W0 + 5 * h,
+            W0 + 5 * h,
+            None,
+            labels=["postmortem-incident"],
         )
     )
 
@@ -455,22 +472,22 @@ def test_security_mttr_and_coverage(pipeline: Pipeline) -> None:
 
 def test_activity_commits_and_contributors(pipeline: Pipeline) -> None:
     problems = []
-    everyone: set[str] = set()
-    total = 0
+    pooled: list[str | None] = []
     for repo in pipeline.scanned:
         ids = truth.window_identities(repo, WINDOW_SPAN)
-        humans = {i for i in ids if i is not None}
-        everyone |= humans
-        total += len(ids)
+        pooled += ids
+        want = (len(ids), len({i for i in ids if i is not None}), ids.count(None))
         entry = pipeline.repo_entry(repo.name)["activity"]
-        if (entry["commits"], entry["contributors"]) != (len(ids), len(humans)):
-            problems.append(
-                f"{repo.name}: (commits, contributors) {(entry['commits'], entry['contributors'])}"
-                f" vs truth {(len(ids), len(humans))}"
-            )
+        got = (entry["commits"], entry["contributors"], entry["bot_commits"])
+        if got != want:
+            problems.append(f"{repo.name}: (commits, contributors, bot_commits) {got} vs {want}")
     org = pipeline.dashboard["activity"]
-    if (org["commits"], org["contributors"]) != (total, len(everyone)):
-        problems.append(f"org: {(org['commits'], org['contributors'])} vs {(total, len(everyone))}")
+    want = (len(pooled), len({i for i in pooled if i is not None}), pooled.count(None))
+    got = (org["commits"], org["contributors"], org["bot_commits"])
+    if got != want:
+        problems.append(f"org: {got} vs truth {want}")
+    if org["top_contributors"] != truth.top_contributors(pooled):
+        problems.append(f"org top_contributors {org['top_contributors']}")
     assert not problems, "\n".join(problems)
 
 
