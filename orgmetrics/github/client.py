@@ -716,7 +716,15 @@ class GitHubClient:
         return listing
 
     def _page_items(self, answer: _Answer, items_key: str | None) -> tuple[list[Any], int | None]:
-        """The items of one page (array, or the list inside a wrapper object)."""
+        """The items of one page (array, or the list inside a wrapper object); all objects."""
+        items, total = self._page_list(answer, items_key)
+        if not all(isinstance(item, dict) for item in items):  # every REST listing is of objects
+            raise MalformedResponse(
+                f"{self._display(answer.url)} returned a list item that is not a JSON object"
+            )
+        return items, total
+
+    def _page_list(self, answer: _Answer, items_key: str | None) -> tuple[list[Any], int | None]:
         body = answer.body
         if body is None:  # 204 No Content: nothing to list
             return [], None

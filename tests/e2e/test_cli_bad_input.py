@@ -11,9 +11,11 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.errors import ExitCode
 from orgmetrics.schema import validate
 from tests.e2e._cli_fixtures import (
@@ -474,3 +476,117 @@ def test_collect_data_dir_under_a_file(
     assert code == ExitCode.FAILURE
     assert str(blocker) in one_line(err)
     assert blocker.read_text("utf-8") == "x"
+
+
+# ---- a hostile GitHub: odd answers on the repo listing and error texts ------------------------
+
+
+def _tamper_listing(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, change: Any) -> None:
+    """Make the fake answer `GET /orgs/{org}/repos` with `change(original list)` as JSON."""
+    original = fake._rest
+
+    def rest(method: str, path: str, qs: str) -> Any:
+        answer = original(method, path, qs)
+        if path.rstrip("/") == f"/orgs/{ORG}/repos" and answer.body:
+            answer.body = json.dumps(change(json.loads(answer.body))).encode()
+        return answer
+
+    monkeypatch.setattr(fake, "_rest", rest)
+
+
+def _rename_first(items: list[dict[str, Any]], name: Any) -> list[dict[str, Any]]:
+    live = next(i for i in items if not i["archived"])
+    return [*items, {**live, "name": name, "full_name": f"{ORG}/{name}", "id": 999_999}]
+
+
+FINDING_F1 = (
+    "F1 (cli-findings.md): a repo-listing item without 'id'/'full_name' crashes collect with a "
+    "KeyError traceback in orgmetrics/collect/normalize.py repo_info"
+)
+FINDING_F2 = (
+    "F2 (cli-findings.md): a repo-listing item whose name is not a string crashes collect with "
+    "a TypeError traceback (sorted(listed) in orgmetrics/collect/__init__.py _collect)"
+)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda items: {"message": "Moved Permanently"}, id="object-not-list"),
+        pytest.param(lambda items: [*items, "not-a-repo"], id="item-not-object"),
+        pytest.param(
+            lambda items: [*items, {"name": "half-a-repo"}],
+            id="item-missing-fields",
+            marks=pytest.mark.xfail(strict=True, reason=FINDING_F1),
+        ),
+        pytest.param(
+            lambda items: _rename_first(items, 12345),
+            id="name-not-string",
+            marks=pytest.mark.xfail(strict=True, reason=FINDING_F2),
+        ),
+    ],
+)
+def test_collect_malformed_repo_listing(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: Any,
+) -> None:
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    shutil.rmtree(snapshot / "cache", ignore_errors=True)
+    _tamper_listing(fake, monkeypatch, change)
+    before = digests(snapshot)
+    code, _out, err = run_cli(_collect(snapshot), capsys)
+    assert code == ExitCode.FAILURE, err
+    assert "/repos" in one_line(err)  # names the listing GitHub got wrong
+    assert_kept(before, snapshot)
+    for path in _new_run_files(before, snapshot):
+        if path.parent.parent.name == "raw":
+            validate(json.loads(path.read_text("utf-8")), "raw_repo", source=str(path))
+
+
+@pytest.mark.parametrize("name", ["../../escape", "..", "a/b", ".hidden\x00"])
+def test_collect_hostile_repo_name_writes_nothing_outside(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    shutil.rmtree(snapshot / "cache", ignore_errors=True)
+    _tamper_listing(fake, monkeypatch, lambda items: _rename_first(items, name))
+    outside = digests(snapshot.parent)
+    code, _out, err = run_cli(_collect(snapshot), capsys)
+    assert code == ExitCode.OK, err
+    new = [k for k in digests(snapshot.parent) if k not in outside]
+    assert new and all(k.startswith("data/") for k in new), new
+    assert_kept({k: v for k, v in outside.items() if k.startswith("data/")}, snapshot.parent)
+    metas = [snapshot.parent / k for k in new if k.startswith("data/meta/")]
+    meta = json.loads(metas[0].read_text("utf-8"))
+    assert name in meta["repos"]["unsafe"]
+    raw = [k for k in new if k.startswith("data/raw/")]
+    assert len(raw) == len(meta["repos"]["written"])
+
+
+def test_hostile_error_text_stays_one_clean_line(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub's message is untrusted: newlines, terminal escapes and an echoed token."""
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    hostile = f"Validation Failed\nerror: fake second line \x1b[2J\x1b[31m {TOKEN} Bearer {TOKEN}"
+    monkeypatch.setattr("orgmetrics.demo.server._status_message", lambda _status: hostile)
+    fake.faults.add(rf"^/orgs/{ORG}$", "status", times=None, status=422)
+    before = digests(snapshot)
+    try:
+        code, out, err = run_cli(_collect(snapshot), capsys)
+    finally:
+        fake.faults.clear()
+    assert code == ExitCode.FAILURE
+    line = one_line(err)
+    assert "Validation Failed" in line
+    assert "\x1b" not in out + err
+    assert TOKEN not in out + err and TOKEN[4:] not in out + err
+    assert_kept(before, snapshot)
