@@ -83,10 +83,15 @@ def is_incident(issue: Issue) -> bool:
 
 
 def deciding(dep: Deployment, as_of: datetime) -> tuple[str, datetime] | None:
-    """(outcome, time) of the last success/failure/error status at or before as_of."""
+    """(outcome, time) of the last success/failure/error status before as_of.
+
+    A status exactly at as_of has not happened yet: the window is `[start, as_of)` and the
+    contract does not say otherwise for deployments; dora.py reads it the same way
+    (crosscheck-findings.md, note N1).
+    """
     found = None
     for status in sorted(dep.statuses, key=lambda s: (s.created_at, s.id)):
-        if status.created_at > as_of:
+        if status.created_at >= as_of:
             continue
         if status.state == "success":
             found = ("success", status.created_at)

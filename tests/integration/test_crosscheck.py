@@ -104,6 +104,9 @@ def _plant_edges(org: Org) -> None:
     )
     deployment("prod", W0 - h, ("success", W0))  # deciding status exactly at the window start
     deployment("production", NOW - 2 * h, ("pending", NOW - h), ("success", NOW))  # at as_of: out
+    # Created just before the lookback, decided inside it: in a window of W = lookback days.
+    since = NOW - timedelta(days=LOOKBACK)
+    deployment("production", since - h, ("pending", since - h / 2), ("success", since + h))
     # A success then a failure: the last of the three deciding states wins (failed).
     deployment("Prod", W0 + 100 * h, ("success", W0 + 101 * h), ("failure", W0 + 102 * h))
     repo.deployments.sort(key=lambda d: (d.created_at, d.id))
@@ -238,12 +241,64 @@ def pipeline() -> Iterator[Pipeline]:
     yield Pipeline(org, data_dir, result.run_id, docs, meta, dashboard)
 
 
-WINDOW_SPAN = truth.Span(NOW - timedelta(days=WINDOW), NOW)
 SINCE = NOW - timedelta(days=LOOKBACK)
+WINDOWS = (WINDOW, LOOKBACK)  # the default window, and the widest the contract allows (W = L)
+
+
+@dataclass(frozen=True)
+class View:
+    """The collection aggregated with one window, and that window as a truth `Span`."""
+
+    days: int
+    span: truth.Span
+    dashboard: dict[str, Any]
+
+    def repo_entry(self, name: str) -> dict[str, Any]:
+        """The dashboard's entry of one repo."""
+        return next(r for r in self.dashboard["repos"] if r["name"] == name)
+
+
+@pytest.fixture(scope="module")
+def dashboards(pipeline: Pipeline) -> dict[int, dict[str, Any]]:
+    """One aggregation of the collection per compared window."""
+    out = {WINDOW: pipeline.dashboard}
+    for days in WINDOWS[1:]:
+        out[days] = aggregate_snapshot(pipeline.data_dir, window_days=days, write=False).dashboard
+    return out
+
+
+@pytest.fixture(params=WINDOWS, ids=lambda d: f"W{d}")
+def view(request: pytest.FixtureRequest, dashboards: dict[int, dict[str, Any]]) -> View:
+    """The dashboard of one window (30, then 90 = the lookback)."""
+    days: int = request.param
+    return View(days, truth.Span(NOW - timedelta(days=days), NOW), dashboards[days])
+
+
+F2 = (
+    "F2: collect/graphql_sources.py keeps deployments by created_at >= since and PRs by "
+    "updatedAt >= since, so with W = lookback a deployment created just before the lookback "
+    "but decided inside it, and a PR merged before the lookback whose first deployment is "
+    "inside it, are missing"
+)
+# (test, key, window) -> the finding that makes it differ from the truth (xfail, strict).
+KNOWN: dict[tuple[str, str, int], str] = {
+    ("dora", "deployments", LOOKBACK): F2,
+    ("dora", "change_failure_rate", LOOKBACK): F2,
+    ("dora", "lead_time_hours_median", LOOKBACK): F2,
+    ("dora", "rework_rate", LOOKBACK): F2,
+    ("dora_source", "deployment_frequency_per_week", LOOKBACK): F2,
+}
+
+
+def _known(request: pytest.FixtureRequest, test: str, key: str, days: int) -> None:
+    """Mark this case xfail(strict) when a written-up finding makes it differ."""
+    reason = KNOWN.get((test, key, days))
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))
 
 
 def _mismatches(
-    pipeline: Pipeline, section: str, key: str, expected_repo: dict[str, Any], expected_org: Any
+    pipeline: View, section: str, key: str, expected_repo: dict[str, Any], expected_org: Any
 ) -> list[str]:
     """Every repo (and the org) whose dashboard value of section.key differs from the truth."""
     out = []
@@ -344,22 +399,26 @@ def test_raw_reviews_and_first_commits_match_the_model(pipeline: Pipeline) -> No
         "rework_rate",
     ],
 )
-def test_dora(pipeline: Pipeline, key: str) -> None:
-    parts = {r.name: truth.dora(r, WINDOW_SPAN) for r in pipeline.scanned}
+def test_dora(view: View, pipeline: Pipeline, key: str, request: pytest.FixtureRequest) -> None:
+    _known(request, "dora", key, view.days)
+    parts = {r.name: truth.dora(r, view.span) for r in pipeline.scanned}
     per_repo = {name: truth.dora_values([p])[key] for name, p in parts.items()}
     org = truth.dora_values(parts.values())[key]
-    problems = _mismatches(pipeline, "dora", key, per_repo, org)
+    problems = _mismatches(view, "dora", key, per_repo, org)
     assert not problems, "\n".join(problems)
 
 
-def test_dora_deployment_source_and_frequency(pipeline: Pipeline) -> None:
+def test_dora_deployment_source_and_frequency(
+    view: View, pipeline: Pipeline, request: pytest.FixtureRequest
+) -> None:
+    _known(request, "dora_source", "deployment_frequency_per_week", view.days)
     for repo in pipeline.scanned:
-        entry = pipeline.repo_entry(repo.name)["dora"]
+        entry = view.repo_entry(repo.name)["dora"]
         if truth.has_prod(repo, NOW):
             assert entry["deployment_source"] == "deployments", repo.name
-            want = truth.dora_values([truth.dora(repo, WINDOW_SPAN)])["deployments"]
+            want = truth.dora_values([truth.dora(repo, view.span)])["deployments"]
             assert entry["deployment_frequency_per_week"] == truth.round_half_up(
-                want / (WINDOW / 7), 4
+                want / (view.days / 7), 4
             )
         else:
             assert entry["deployment_source"] is None, repo.name
@@ -369,34 +428,36 @@ def test_dora_deployment_source_and_frequency(pipeline: Pipeline) -> None:
 # ---- CI ---------------------------------------------------------------------------------------
 
 
-def test_ci_runs_and_failure_rate(pipeline: Pipeline) -> None:
+def test_ci_runs_and_failure_rate(
+    view: View, pipeline: Pipeline, request: pytest.FixtureRequest
+) -> None:
     problems = []
     pooled_ok = pooled_bad = 0
     for repo in pipeline.scanned:
-        ok, bad = truth.ci_counts(repo, WINDOW_SPAN)
+        ok, bad = truth.ci_counts(repo, view.span)
         pooled_ok, pooled_bad = pooled_ok + ok, pooled_bad + bad
-        entry = pipeline.repo_entry(repo.name)["ci"]
+        entry = view.repo_entry(repo.name)["ci"]
         want = (ok + bad, truth.rate(bad, ok + bad), truth.has_workflows(repo))
         got = (entry["runs"], entry["ci_failure_rate"], entry["has_workflows"])
         if got != want:
             problems.append(f"{repo.name}: (runs, rate, has_workflows) {got} vs truth {want}")
-    org = pipeline.dashboard["ci"]
+    org = view.dashboard["ci"]
     want_org = (pooled_ok + pooled_bad, truth.rate(pooled_bad, pooled_ok + pooled_bad))
     if (org["runs"], org["ci_failure_rate"]) != want_org:
         problems.append(f"org: {(org['runs'], org['ci_failure_rate'])} vs truth {want_org}")
     assert not problems, "\n".join(problems)
-    assert pipeline.repo_entry("docs-only")["ci"]["runs"] == 0
+    assert view.repo_entry("docs-only")["ci"]["runs"] == 0
 
 
-def test_ci_duration_median(pipeline: Pipeline) -> None:
+def test_ci_duration_median(view: View, pipeline: Pipeline, request: pytest.FixtureRequest) -> None:
     pooled: list[float] = []
     for repo in pipeline.scanned:
-        minutes = truth.ci_minutes(repo, WINDOW_SPAN)
+        minutes = truth.ci_minutes(repo, view.span)
         pooled += minutes
         want = truth.round_half_up(truth.median(minutes), 1)
-        assert pipeline.repo_entry(repo.name)["ci"]["duration_minutes_median"] == want, repo.name
+        assert view.repo_entry(repo.name)["ci"]["duration_minutes_median"] == want, repo.name
     want_org = truth.round_half_up(truth.median(pooled), 1)
-    assert pipeline.dashboard["ci"]["duration_minutes_median"] == want_org
+    assert view.dashboard["ci"]["duration_minutes_median"] == want_org
 
 
 # ---- Flow -------------------------------------------------------------------------------------
@@ -414,11 +475,11 @@ def test_ci_duration_median(pipeline: Pipeline) -> None:
         "bot_prs_excluded",
     ],
 )
-def test_flow(pipeline: Pipeline, key: str) -> None:
-    parts = {r.name: truth.flow(r, WINDOW_SPAN) for r in pipeline.scanned}
+def test_flow(view: View, pipeline: Pipeline, key: str, request: pytest.FixtureRequest) -> None:
+    parts = {r.name: truth.flow(r, view.span) for r in pipeline.scanned}
     per_repo = {name: truth.flow_values([p])[key] for name, p in parts.items()}
     org = truth.flow_values(parts.values())[key]
-    problems = _mismatches(pipeline, "flow", key, per_repo, org)
+    problems = _mismatches(view, "flow", key, per_repo, org)
     assert not problems, "\n".join(problems)
 
 
@@ -444,44 +505,48 @@ SECURITY_KEYS = [
 
 
 @pytest.mark.parametrize("key", SECURITY_KEYS)
-def test_security(pipeline: Pipeline, key: str) -> None:
-    per_repo = {r.name: truth.security(r, WINDOW_SPAN) for r in pipeline.scanned}
+def test_security(view: View, pipeline: Pipeline, key: str, request: pytest.FixtureRequest) -> None:
+    per_repo = {r.name: truth.security(r, view.span) for r in pipeline.scanned}
     org = truth.security_org(list(per_repo.values()))
     problems = []
     for name, values in per_repo.items():
-        got = pipeline.repo_entry(name)["security"][key]
+        got = view.repo_entry(name)["security"][key]
         if got != values[key]:
             problems.append(f"{name}: security.{key} = {got!r}, truth {values[key]!r}")
-    if not key.startswith("available_") and pipeline.dashboard["security"][key] != org[key]:
-        problems.append(f"org: security.{key} = {pipeline.dashboard['security'][key]!r}")
+    if not key.startswith("available_") and view.dashboard["security"][key] != org[key]:
+        problems.append(f"org: security.{key} = {view.dashboard['security'][key]!r}")
     assert not problems, "\n".join(problems)
 
 
-def test_security_mttr_and_coverage(pipeline: Pipeline) -> None:
-    per_repo = {r.name: truth.security(r, WINDOW_SPAN) for r in pipeline.scanned}
+def test_security_mttr_and_coverage(
+    view: View, pipeline: Pipeline, request: pytest.FixtureRequest
+) -> None:
+    per_repo = {r.name: truth.security(r, view.span) for r in pipeline.scanned}
     for name, values in per_repo.items():
         want = truth.round_half_up(truth.mean(list(values["_fix_hours"])), 1)
-        assert pipeline.repo_entry(name)["security"]["security_mttr_hours"] == want, name
+        assert view.repo_entry(name)["security"]["security_mttr_hours"] == want, name
     org = truth.security_org(list(per_repo.values()))
-    assert pipeline.dashboard["security"]["security_mttr_hours"] == org["security_mttr_hours"]
-    assert pipeline.dashboard["security"]["coverage"] == org["coverage"]
+    assert view.dashboard["security"]["security_mttr_hours"] == org["security_mttr_hours"]
+    assert view.dashboard["security"]["coverage"] == org["coverage"]
 
 
 # ---- Activity and data quality ----------------------------------------------------------------
 
 
-def test_activity_commits_and_contributors(pipeline: Pipeline) -> None:
+def test_activity_commits_and_contributors(
+    view: View, pipeline: Pipeline, request: pytest.FixtureRequest
+) -> None:
     problems = []
     pooled: list[str | None] = []
     for repo in pipeline.scanned:
-        ids = truth.window_identities(repo, WINDOW_SPAN)
+        ids = truth.window_identities(repo, view.span)
         pooled += ids
         want = (len(ids), len({i for i in ids if i is not None}), ids.count(None))
-        entry = pipeline.repo_entry(repo.name)["activity"]
+        entry = view.repo_entry(repo.name)["activity"]
         got = (entry["commits"], entry["contributors"], entry["bot_commits"])
         if got != want:
             problems.append(f"{repo.name}: (commits, contributors, bot_commits) {got} vs {want}")
-    org = pipeline.dashboard["activity"]
+    org = view.dashboard["activity"]
     want = (len(pooled), len({i for i in pooled if i is not None}), pooled.count(None))
     got = (org["commits"], org["contributors"], org["bot_commits"])
     if got != want:
