@@ -59,6 +59,7 @@ from requests.auth import AuthBase
 from requests.structures import CaseInsensitiveDict
 
 from orgmetrics import __version__
+from orgmetrics.errors import ConfigError
 from orgmetrics.github.errors import (
     BadCredentials,
     Forbidden,
@@ -263,6 +264,12 @@ class GitHubClient:
     ) -> None:
         if not token or not token.strip():
             raise BadCredentials("No GitHub token: set GITHUB_TOKEN")
+        if not all("!" <= ch <= "~" for ch in token.strip()):
+            # requests/http.client would refuse the header with the token in the message
+            raise ConfigError(
+                "GITHUB_TOKEN (or GH_TOKEN) holds a space, line break or non-ASCII character: "
+                "set it to the token alone (its value is not shown)"
+            )
         # Keep the token only inside the auth hook; drop the local so no traceback frame
         # (even one rendered with its locals) can show it.
         self._auth = _TokenAuth(token.strip())

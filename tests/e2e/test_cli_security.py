@@ -211,3 +211,35 @@ def test_executed_notebook_outputs_are_inert() -> None:
         assert "script" not in parser.tags
         assert not [n for _t, n, _v in parser.attrs if n.lower().startswith("on")]
     assert HOSTILE_TEXTS  # the planted strings exist (the generator's contract)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        TOKEN + "\nX-Evil: 1",
+        TOKEN[:20] + " " + TOKEN[20:],
+        TOKEN + "\u20ac",
+        TOKEN[:8] + "\t" + TOKEN[8:],
+    ],
+    ids=["header-injection", "inner-space", "non-latin-1", "tab"],
+)
+def test_malformed_token_is_refused_without_echoing_it(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    bad: str,
+) -> None:
+    """A token that cannot be a header value must not reach requests (its error shows it)."""
+    fake = good_env(monkeypatch)
+    monkeypatch.setenv("GITHUB_TOKEN", bad)
+    monkeypatch.chdir(snapshot.parent)
+    caplog.set_level(logging.DEBUG)
+    before = digests(snapshot)
+    fake.log.reset()
+    code, out, err = run_cli(["collect", "--data-dir", str(snapshot), "--as-of", AS_OF], capsys)
+    assert code == ExitCode.CONFIG
+    assert "GITHUB_TOKEN" in one_line(err)
+    assert not _leaks(out + err + caplog.text)
+    assert fake.log.total == 0
+    assert_kept(before, snapshot)
