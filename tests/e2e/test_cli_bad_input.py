@@ -590,3 +590,53 @@ def test_hostile_error_text_stays_one_clean_line(
     assert "\x1b" not in out + err
     assert TOKEN not in out + err and TOKEN[4:] not in out + err
     assert_kept(before, snapshot)
+
+
+FINDING_F3 = (
+    "F3 (cli-findings.md): run metadata with lookback_days <= 0 is not refused as invalid; "
+    "aggregate says 'use a window of at most -5 days' (orgmetrics/aggregate.py load_snapshot)"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=FINDING_F3)
+def test_aggregate_run_metadata_with_negative_lookback(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    meta_path = next((offline / "meta").glob("*.json"))
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["lookback_days"] = -5
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys)
+    line = one_line(err)
+    assert code == ExitCode.SCHEMA
+    assert meta_path.name in line and "lookback_days" in line
+    assert_kept(before, offline)
+
+
+def test_aggregate_run_metadata_with_garbage_as_of(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    meta_path = next((offline / "meta").glob("*.json"))
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["as_of"] = "yesterday"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys)
+    assert code == ExitCode.SCHEMA
+    line = one_line(err)
+    assert meta_path.name in line and "$.as_of" in line
+    assert_kept(before, offline)
+
+
+def test_aggregate_raw_document_with_nan(offline: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Python's json accepts NaN; the schema must still refuse it (never a NaN in a metric)."""
+    doc_path = next(p for p in raw_docs(offline) if p.stem == "forked-sdk")
+    text = doc_path.read_text("utf-8")
+    doc_path.write_text(re.sub(r'"number": \d+', '"number": NaN', text, count=1), "utf-8")
+    before = digests(offline)
+    code, _out, err = _aggregate(offline, capsys)
+    assert code == ExitCode.SCHEMA
+    line = one_line(err)
+    assert doc_path.name in line and ".number" in line and "integer" in line
+    assert_kept(before, offline)
