@@ -599,7 +599,7 @@ class Offline:
 def offline(pipeline: Pipeline) -> Offline:
     """The offline snapshot, documents with the collection's run id; its metadata checked."""
     data_dir = Path(tempfile.mkdtemp(prefix="orgmetrics-crosscheck-snap-"))
-    run_id = write_snapshot(_org(), data_dir, as_of=NOW, lookback_days=LOOKBACK)
+    run_id = write_snapshot(_org(), data_dir, as_of=NOW, lookback_days=LOOKBACK, validate=False)
     raw = data_dir / "raw" / run_id
     docs = {p.stem: json.loads(p.read_text("utf-8")) for p in raw.glob("*.json")}
     meta = json.loads(next((data_dir / "meta").glob("run_*.json")).read_text("utf-8"))
