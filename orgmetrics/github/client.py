@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
 import tenacity
@@ -241,6 +241,12 @@ def _connection_nodes(connection: Mapping[str, Any]) -> list[dict[str, Any]]:
     if nodes is None and connection.get("edges") is not None:
         nodes = [edge.get("node") for edge in connection["edges"] if isinstance(edge, dict)]
     return [node for node in (nodes or []) if isinstance(node, dict)]
+
+
+def _page_key(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A page's identity: path and sorted query parameters (encoding-independent)."""
+    parts = urlsplit(url)
+    return parts.path, tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
 
 
 class GitHubClient:
@@ -696,6 +702,7 @@ class GitHubClient:
             query.setdefault("per_page", PER_PAGE)
         cap = max_pages if max_pages is not None else self.max_pages
         listing = Listing()
+        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         while url is not None:
             answer = self._request("GET", url, route=route, params=query)
             if answer.status >= 400:
@@ -713,6 +720,11 @@ class GitHubClient:
             if total is not None:
                 listing.total_count = total
             following = next_link(answer.link)
+            seen.add(_page_key(answer.url))
+            if following is not None and _page_key(self._url(following)) in seen:
+                raise MalformedResponse(  # a hostile or broken server would page forever
+                    f"{self._display(answer.url)}: the next-page link repeats a page already read"
+                )
             if following is not None and cap is not None and listing.pages >= cap:
                 listing.truncated = True
                 listing.next_url = following

@@ -640,3 +640,46 @@ def test_aggregate_raw_document_with_nan(offline: Path, capsys: pytest.CaptureFi
     line = one_line(err)
     assert doc_path.name in line and ".number" in line and "integer" in line
     assert_kept(before, offline)
+
+
+@pytest.mark.parametrize(
+    ("link", "code", "expected"),
+    [
+        ("{url}/orgs/demo-org/repos?{qs}", ExitCode.FAILURE, "repeats a page already read"),
+        (
+            "http://evil.example.com/orgs/demo-org/repos?page=2",
+            ExitCode.CONFIG,
+            "refusing to send the GitHub token to 'evil.example.com'",
+        ),
+    ],
+    ids=["next-link-loop", "next-link-other-host"],
+)
+def test_collect_hostile_next_link(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    link: str,
+    code: int,
+    expected: str,
+) -> None:
+    """A Link header that pages forever or leaves the API host stops the run in one line."""
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    shutil.rmtree(snapshot / "cache", ignore_errors=True)  # a 304 would replay the real Link
+    original = fake._rest
+
+    def rest(method: str, path: str, qs: str) -> Any:
+        answer = original(method, path, qs)
+        if path.rstrip("/") == f"/orgs/{ORG}/repos":
+            answer.headers["Link"] = "<" + link.format(url=fake.url, qs=qs) + '>; rel="next"'
+        return answer
+
+    monkeypatch.setattr(fake, "_rest", rest)
+    before = digests(snapshot)
+    fake.log.reset()
+    got, out, err = run_cli(_collect(snapshot), capsys)
+    assert got == code
+    assert expected in one_line(err)
+    assert fake.log.total < 10  # stopped at once, not after thousands of pages
+    assert TOKEN not in out + err
+    assert_kept(before, snapshot)
