@@ -83,9 +83,10 @@ def _repo(org: Org, name: str) -> Repo:
 
 
 def _plant_edges(org: Org) -> None:
-    """Add what the generator does not produce: events exactly on the window's and the SLA's
-    edges, a failed-then-retried deployment, an incident exactly 72 h after a deployment, a
-    review while still a draft. The truth is evaluated on the planted org as well."""
+    """Add what the generator does not produce: events exactly on the window's, the lookback's,
+    `as_of`'s and the SLA's edges, a failed-then-retried and a succeeded-then-failed deployment,
+    an incident exactly 72 h after a deployment, a label that only contains "incident", PRs
+    without commits, a review while still a draft. The truth is evaluated on the planted org."""
     humans = [u for u in org.users if u.type == "User"]
     author, reviewer = humans[0], humans[1]
     repo = _repo(org, "hostile-text")
@@ -188,6 +189,8 @@ def _plant_edges(org: Org) -> None:
             )
         )
     repo.commits.sort(key=lambda c: (c.committed_at, c.sha), reverse=True)
+    repo.pulls.sort(key=lambda p: p.number)  # the model's order: by number
+    repo.issues.sort(key=lambda i: i.number)
 
     hot = _repo(org, "security-hotspot")
     alert_no = iter(range(max(a.number for a in hot.dependabot_alerts) + 1, 10**6))
