@@ -683,3 +683,70 @@ def test_collect_hostile_next_link(
     assert fake.log.total < 10  # stopped at once, not after thousands of pages
     assert TOKEN not in out + err
     assert_kept(before, snapshot)
+
+
+FINDING_F4 = (
+    "F4 (cli-findings.md): a GraphQL answer whose `nodes` are not objects crashes collect with "
+    "a TypeError traceback in orgmetrics/collect/facts.py _all_labels"
+)
+
+
+def _strings_for_nodes(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: ["x" for _ in v] if k == "nodes" and isinstance(v, list) else _strings_for_nodes(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_strings_for_nodes(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda doc: {**doc, "data": {}}, id="empty-data"),
+        pytest.param(lambda doc: {**doc, "data": "x"}, id="data-not-object"),
+        pytest.param(
+            lambda doc: {**doc, "data": {k: None for k in doc.get("data") or {}}}, id="null-roots"
+        ),
+        pytest.param(
+            _strings_for_nodes,
+            id="nodes-not-objects",
+            marks=pytest.mark.xfail(strict=True, reason=FINDING_F4),
+        ),
+    ],
+)
+def test_collect_malformed_graphql_answers(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: Any,
+) -> None:
+    """Every GraphQL answer bent out of shape: a clear stop, or every affected source flagged."""
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    original = fake._graphql
+
+    def graphql(method: str, body: bytes, token: str, rid: str) -> Any:
+        answer = original(method, body, token, rid)
+        answer.body = json.dumps(change(json.loads(answer.body))).encode()
+        return answer
+
+    monkeypatch.setattr(fake, "_graphql", graphql)
+    before = digests(snapshot)
+    code, _out, err = run_cli(_collect(snapshot), capsys)
+    assert "Traceback" not in err
+    assert_kept(before, snapshot)
+    new = _new_run_files(before, snapshot)
+    docs = [json.loads(p.read_text("utf-8")) for p in new if p.parent.parent.name == "raw"]
+    for doc in docs:
+        validate(doc, "raw_repo", source=doc["repo"]["name"])
+    if code == ExitCode.OK:
+        assert docs
+        for doc in docs:  # GraphQL sources are unknown, never an empty "available" list
+            assert doc["pull_requests"]["available"] is False, doc["repo"]["name"]
+            assert doc["commits"]["available"] is False, doc["repo"]["name"]
+    else:
+        assert code == ExitCode.FAILURE
+        one_line(err)
