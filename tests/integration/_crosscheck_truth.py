@@ -128,6 +128,8 @@ class Dora:
     mttr_hours: tuple[float, ...] = ()
     recovery_hours: tuple[float, ...] = ()
     rework: int = 0
+    incidents_opened: int = 0
+    incidents_closed: int = 0
 
 
 def dora(repo: Repo, window: Span) -> Dora:
@@ -139,11 +141,16 @@ def dora(repo: Repo, window: Span) -> Dora:
         for i in incidents
         if i.closed_at is not None and window.has(i.closed_at)
     )
-    if not has_prod(repo, as_of):
-        return Dora(source=False, mttr_hours=mttr)
+    out = Dora(
+        source=has_prod(repo, as_of),
+        mttr_hours=mttr,
+        incidents_opened=sum(1 for i in incidents if window.has(i.created_at)),
+        incidents_closed=len(mttr),
+    )
+    if not out.source:
+        return out
     events = prod_events(repo, as_of)
     success_times = [t for outcome, t in events if outcome == "success"]
-    out = Dora(source=True, mttr_hours=mttr)
     followed = 0
     for outcome, t in events:
         if not window.has(t):
@@ -183,7 +190,11 @@ def dora_values(parts: Iterable[Dora]) -> dict[str, Any]:
     parts = list(parts)
     sourced = [p for p in parts if p.source]
     mttr = [h for p in parts for h in p.mttr_hours]
-    values: dict[str, Any] = {"mttr_hours_median": round_half_up(median(mttr), 1)}
+    values: dict[str, Any] = {
+        "mttr_hours_median": round_half_up(median(mttr), 1),
+        "incidents_opened": sum(p.incidents_opened for p in parts),
+        "incidents_closed": sum(p.incidents_closed for p in parts),
+    }
     if not sourced:
         values.update(
             deployments=None,
@@ -212,9 +223,9 @@ def dora_values(parts: Iterable[Dora]) -> dict[str, Any]:
 # ---- CI --------------------------------------------------------------------------------------
 
 
-def ci_counts(repo: Repo, window: Span) -> tuple[int, int]:
-    """(successful, failed) completed runs created in the window."""
-    ok = bad = 0
+def ci_counts(repo: Repo, window: Span) -> tuple[int, int, int]:
+    """(successful, failed, excluded) completed runs created in the window."""
+    ok = bad = other = 0
     for run in repo.runs:
         if run.status != "completed" or not window.has(run.created_at):
             continue
@@ -222,7 +233,9 @@ def ci_counts(repo: Repo, window: Span) -> tuple[int, int]:
             ok += 1
         elif run.conclusion in FAILED_RUNS:
             bad += 1
-    return ok, bad
+        else:
+            other += 1
+    return ok, bad, other
 
 
 def ci_minutes(repo: Repo, window: Span) -> list[float]:
@@ -379,15 +392,15 @@ def security(repo: Repo, window: Span) -> dict[str, Any]:
             vuln_trend=None,
             _fix_hours=(),
         )
-    out["code_alerts"] = (
-        sum(
-            1
-            for c in repo.code_scanning_alerts
-            if c.created_at <= as_of and not gone_by(as_of, c.fixed_at, c.dismissed_at)
-        )
-        if avail["code_scanning"]
-        else None
-    )
+    by_severity: dict[str, int] | None = None
+    if avail["code_scanning"]:
+        by_severity = dict.fromkeys(SEVERITIES, 0)
+        for c in repo.code_scanning_alerts:
+            if c.created_at <= as_of and not gone_by(as_of, c.fixed_at, c.dismissed_at):
+                level = c.security_severity_level or c.rule_severity
+                by_severity[level] = by_severity.get(level, 0) + 1
+    out["code_alerts_by_severity"] = by_severity
+    out["code_alerts"] = None if by_severity is None else sum(by_severity.values())
     out["secrets"] = (
         sum(
             1
@@ -423,6 +436,14 @@ def security_org(per_repo: list[dict[str, Any]]) -> dict[str, Any]:
     for key, source in source_of.items():
         values = [r[key] for r in per_repo if r[f"available_{source}"]]
         out[key] = sum(values) if values else None
+    tables = [r["code_alerts_by_severity"] for r in per_repo if r["available_code_scanning"]]
+    by_severity: dict[str, int] | None = None
+    if tables:
+        by_severity = dict.fromkeys(SEVERITIES, 0)
+        for table in tables:
+            for level, n in table.items():
+                by_severity[level] = by_severity.get(level, 0) + n
+    out["code_alerts_by_severity"] = by_severity
     start, end = out["vulns_at_window_start"], out["total_vulns"]
     out["vuln_trend"] = None if start is None else trend(start, end)
     fixes = [h for r in per_repo for h in r["_fix_hours"]]

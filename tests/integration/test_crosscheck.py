@@ -415,6 +415,8 @@ def test_raw_reviews_and_first_commits_match_the_model(pipeline: Pipeline) -> No
         "mttr_hours_median",
         "failed_deployment_recovery_hours_median",
         "rework_rate",
+        "incidents_opened",
+        "incidents_closed",
     ],
 )
 def test_dora(view: View, pipeline: Pipeline, key: str, request: pytest.FixtureRequest) -> None:
@@ -446,23 +448,34 @@ def test_dora_deployment_source_and_frequency(
 # ---- CI ---------------------------------------------------------------------------------------
 
 
+CI_KEYS = ("runs", "ci_failure_rate", "success_rate", "excluded_runs", "has_workflows")
+
+
 def test_ci_runs_and_failure_rate(
     view: View, pipeline: Pipeline, request: pytest.FixtureRequest
 ) -> None:
     problems = []
-    pooled_ok = pooled_bad = 0
+    pooled_ok = pooled_bad = pooled_other = 0
     for repo in pipeline.scanned:
-        ok, bad = truth.ci_counts(repo, view.span)
-        pooled_ok, pooled_bad = pooled_ok + ok, pooled_bad + bad
+        ok, bad, other = truth.ci_counts(repo, view.span)
+        pooled_ok, pooled_bad, pooled_other = pooled_ok + ok, pooled_bad + bad, pooled_other + other
         entry = view.repo_entry(repo.name)["ci"]
-        want = (ok + bad, truth.rate(bad, ok + bad), truth.has_workflows(repo))
-        got = (entry["runs"], entry["ci_failure_rate"], entry["has_workflows"])
+        want = (
+            ok + bad,
+            truth.rate(bad, ok + bad),
+            truth.rate(ok, ok + bad),
+            other,
+            truth.has_workflows(repo),
+        )
+        got = tuple(entry[k] for k in CI_KEYS)
         if got != want:
-            problems.append(f"{repo.name}: (runs, rate, has_workflows) {got} vs truth {want}")
+            problems.append(f"{repo.name}: {CI_KEYS} {got} vs truth {want}")
     org = view.dashboard["ci"]
-    want_org = (pooled_ok + pooled_bad, truth.rate(pooled_bad, pooled_ok + pooled_bad))
-    if (org["runs"], org["ci_failure_rate"]) != want_org:
-        problems.append(f"org: {(org['runs'], org['ci_failure_rate'])} vs truth {want_org}")
+    total = pooled_ok + pooled_bad
+    want_org = (total, truth.rate(pooled_bad, total), truth.rate(pooled_ok, total), pooled_other)
+    got_org = tuple(org[k] for k in CI_KEYS[:-1])
+    if got_org != want_org:
+        problems.append(f"org: {got_org} vs truth {want_org}")
     assert not problems, "\n".join(problems)
     assert view.repo_entry("docs-only")["ci"]["runs"] == 0
 
@@ -515,6 +528,7 @@ SECURITY_KEYS = [
     "vulns_at_window_start",
     "vuln_trend",
     "code_alerts",
+    "code_alerts_by_severity",
     "secrets",
     "available_dependabot",
     "available_code_scanning",
