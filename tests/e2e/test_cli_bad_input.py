@@ -750,3 +750,27 @@ def test_collect_malformed_graphql_answers(
     else:
         assert code == ExitCode.FAILURE
         one_line(err)
+
+
+FINDING_F5 = (
+    "F5 (cli-findings.md): an orgmetrics.toml that is not UTF-8 ends with a UnicodeDecodeError "
+    "traceback from tomllib.load in orgmetrics/config.py _read_file"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=FINDING_F5)
+def test_collect_config_file_not_utf8(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    path = snapshot.parent / "orgmetrics.toml"
+    path.write_bytes(b"\xff\xfe[\x00c\x00o\x00l\x00l\x00e\x00c\x00t\x00]\x00\n\x00")  # UTF-16
+    before = digests(snapshot)
+    fake.log.reset()
+    code, _out, err = run_cli(_collect(snapshot, "--config", str(path)), capsys)
+    assert code == ExitCode.CONFIG
+    line = one_line(err)
+    assert str(path) in line and "UTF-8" in line
+    assert fake.log.total == 0
+    assert_kept(before, snapshot)
