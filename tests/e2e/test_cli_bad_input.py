@@ -774,3 +774,27 @@ def test_collect_config_file_not_utf8(
     assert str(path) in line and "UTF-8" in line
     assert fake.log.total == 0
     assert_kept(before, snapshot)
+
+
+def test_collect_interrupted_exit_130_with_resume_command(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during the per-repo work: exit 130, the resume command, earlier files intact."""
+    good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("orgmetrics.collect.collect_batch", interrupted)
+    before = digests(snapshot)
+    code, _out, err = run_cli(_collect(snapshot), capsys)
+    assert code == 130
+    line = one_line(err)
+    match = re.search(r"orgmetrics collect --resume (\S+) --data-dir (\S+)", line)
+    assert match, line
+    assert_kept(before, snapshot)
+    metas = [p for p in _new_run_files(before, snapshot) if p.parent.name == "meta"]
+    meta = json.loads(metas[0].read_text("utf-8"))
+    assert meta["run_id"] == match.group(1)
+    assert (meta["status"], meta["stop_reason"]) == ("incomplete", "interrupted")
