@@ -15,6 +15,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import mistune
 import pytest
 from pypdf import PdfReader
 
@@ -195,22 +196,28 @@ def test_pdf_shows_the_hostile_text_as_text() -> None:
 
 
 def test_executed_notebook_outputs_are_inert() -> None:
-    """The HTML outputs saved in report.ipynb carry no live markup from GitHub either."""
+    """report.ipynb's HTML and Markdown outputs (rendered as Jupyter would, raw HTML allowed)
+    carry no live markup from GitHub, and the hostile text is there as text."""
     notebook = json.loads((pipeline().report_dir / "report.ipynb").read_text("utf-8"))
-    html_outputs = [
-        "".join(output["data"]["text/html"])
-        if isinstance(output["data"]["text/html"], list)
-        else output["data"]["text/html"]
-        for cell in notebook["cells"]
-        for output in cell.get("outputs", [])
-        if "text/html" in output.get("data", {})
-    ]
-    for html in html_outputs:
+    rendered: list[str] = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in ("text/html", "text/markdown"):
+                if mime in data:
+                    text = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+                    rendered.append(text if mime == "text/html" else str(mistune.html(text)))
+    assert rendered
+    shown = []
+    for html in rendered:
         parser = _Markup()
         parser.feed(html)
         assert "script" not in parser.tags
         assert not [n for _t, n, _v in parser.attrs if n.lower().startswith("on")]
-    assert HOSTILE_TEXTS  # the planted strings exist (the generator's contract)
+        hrefs = [v or "" for _t, n, v in parser.attrs if n in ("href", "src")]
+        assert not [v for v in hrefs if v.strip().lower().startswith("javascript:")]
+        shown.append(" ".join(parser.text))
+    assert any(HOSTILE_TEXTS[0] in text for text in shown)
 
 
 @pytest.mark.parametrize(
