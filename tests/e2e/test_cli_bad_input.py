@@ -798,3 +798,28 @@ def test_collect_interrupted_exit_130_with_resume_command(
     meta = json.loads(metas[0].read_text("utf-8"))
     assert meta["run_id"] == match.group(1)
     assert (meta["status"], meta["stop_reason"]) == ("incomplete", "interrupted")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["report", "--as-of", "2026-12-31T00:00:00Z"], "later than the snapshot"),
+        (["report", "--as-of", "2025-01-01T00:00:00Z"], "is too early"),
+        (["report", "--as-of", "soon"], "--as-of must be an ISO-8601 instant"),
+        (["report", "--classification", ""], "--classification must not be empty"),
+        (["report", "--run-id", "nope"], "run 'nope' not found"),
+        (["run", "--window-days", "100", "--lookback-days", "90"], "exceeds --lookback-days 90"),
+    ],
+    ids=["as-of-after", "as-of-before", "as-of-garbage", "classification", "run-id", "run-window"],
+)
+def test_report_and_run_bad_window_fail_before_rendering(
+    offline: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    out = offline.parent / "out"
+    before = digests(offline)
+    common = ["--data-dir", str(offline), "--output-root", str(out), "--engine", "pandoc"]
+    code, _out, err = run_cli([*argv, *common], capsys)
+    assert code == ExitCode.CONFIG
+    assert expected in one_line(err)
+    assert not out.exists() or not any(out.rglob("report.*"))
+    assert_kept(before, offline)
