@@ -192,6 +192,29 @@ def _plant_edges(org: Org) -> None:
     repo.pulls.sort(key=lambda p: p.number)  # the model's order: by number
     repo.issues.sort(key=lambda i: i.number)
 
+    # The 72-hour attribution edge, alone: one more production success, placed where no other
+    # success and no incident follows within 73 hours; an incident opens exactly 72 h after it.
+    busy = [d.created_at for d in repo.deployments] + [i.created_at for i in repo.issues]
+    at = W0 + 24 * h
+    while any(at - h <= t <= at + 73 * h for t in busy):
+        at += 6 * h
+    assert at < NOW - 80 * h
+    deployment("production", at - h, ("success", at))
+    repo.deployments.sort(key=lambda d: (d.created_at, d.id))
+    repo.issues.append(
+        Issue(
+            number + 11,
+            next(ids),
+            "Edge outage",
+            author,
+            "open",
+            at + 72 * h,
+            at + 72 * h,
+            None,
+            labels=["outage"],
+        )
+    )
+
     hot = _repo(org, "security-hotspot")
     alert_no = iter(range(max(a.number for a in hot.dependabot_alerts) + 1, 10**6))
 
