@@ -25,6 +25,7 @@ from tests.e2e._cli_fixtures import (
     TOKEN,
     assert_kept,
     digests,
+    fake_server,
     good_env,
     one_line,
     pipeline,
@@ -32,6 +33,7 @@ from tests.e2e._cli_fixtures import (
     run_cli,
     set_env,
     snapshot,
+    subprocess_cli,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cli_e2e")]
@@ -823,3 +825,24 @@ def test_report_and_run_bad_window_fail_before_rendering(
     assert expected in one_line(err)
     assert not out.exists() or not any(out.rglob("report.*"))
     assert_kept(before, offline)
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "expected"),
+    [
+        (["collect", "--org", "no-such-org-h10"], ExitCode.CONFIG, "'no-such-org-h10' not found"),
+        (["collect", "--workers", "x"], ExitCode.CONFIG, "'x' is not a valid integer"),
+        (["aggregate", "--window-days", "999"], ExitCode.CONFIG, "exceeds the snapshot's"),
+    ],
+    ids=["unknown-org", "usage", "window"],
+)
+def test_real_process_stderr_is_exactly_one_line(
+    snapshot: Path, argv: list[str], code: int, expected: str
+) -> None:
+    """In a real process (the CLI's own logging set-up, not pytest's) stderr is one line."""
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_ORG": ORG, "GITHUB_API_URL": fake_server().url}
+    before = digests(snapshot)
+    got, _out, err = subprocess_cli([*argv, "--data-dir", str(snapshot)], env, snapshot.parent)
+    assert got == code, err
+    assert err.count("\n") == 1 and err.startswith("error: ") and expected in err, err
+    assert_kept(before, snapshot)
