@@ -281,6 +281,14 @@ class GitHubClient:
         self._auth = _TokenAuth(token.strip())
         self._token_id = token_identity(token.strip())
         del token
+        for name, url in (("GITHUB_API_URL", api_url), ("GITHUB_GRAPHQL_URL", graphql_url)):
+            parts = urlsplit(url or "")
+            if parts.username is not None or parts.password is not None:
+                # it would be logged and written to the run metadata and the ETag store
+                raise ConfigError(
+                    f"{name} must not hold credentials (user:password@host): put the token in "
+                    "GITHUB_TOKEN only (the URL is not shown)"
+                )
         self.api_url = normalise_api_url(api_url)
         self.graphql_url = derive_graphql_url(self.api_url, graphql_url)
         require_safe_transport(self.api_url)

@@ -250,3 +250,32 @@ def test_malformed_token_is_refused_without_echoing_it(
     assert not _leaks(out + err + caplog.text)
     assert fake.log.total == 0
     assert_kept(before, snapshot)
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_API_URL", "GITHUB_GRAPHQL_URL"])
+def test_token_in_a_url_is_refused_before_anything_is_written(
+    snapshot: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    variable: str,
+) -> None:
+    """`https://x-access-token:<token>@host` would land in the run metadata and ETag store."""
+    fake = good_env(monkeypatch)
+    base = fake.url if variable == "GITHUB_API_URL" else fake.graphql_url
+    monkeypatch.setenv(variable, base.replace("http://", f"http://x-access-token:{TOKEN}@"))
+    monkeypatch.chdir(snapshot.parent)
+    caplog.set_level(logging.DEBUG)
+    before = digests(snapshot)
+    fake.log.reset()
+    code, out, err = run_cli(
+        ["-vv", "collect", "--data-dir", str(snapshot), "--as-of", AS_OF], capsys
+    )
+    assert code == ExitCode.CONFIG
+    assert f"{variable} must not hold credentials" in one_line(err)
+    assert not _leaks(out + err + caplog.text)
+    assert fake.log.total == 0
+    assert_kept(before, snapshot)
+    for path in snapshot.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
