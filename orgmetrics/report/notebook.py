@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from orgmetrics.errors import SchemaError
 from orgmetrics.report import figures, provenance
 from orgmetrics.report.escape import md_text
 from orgmetrics.report.sections import ReportInfo
@@ -58,7 +59,13 @@ def _history(data_dir: Path, dashboard: Mapping[str, Any]) -> list[tuple[Path, d
     for path in sorted(history_dir.glob("*/dashboard.json")) if history_dir.is_dir() else []:
         if path.parent.name >= as_of_date:
             continue
-        earlier = read_json(path)
+        try:
+            earlier = read_json(path)
+        except ValueError as exc:  # truncated or edited by hand: never chart a guess
+            raise SchemaError(
+                f"{path}: not valid JSON ({exc}); re-run 'orgmetrics aggregate' for that date "
+                "or remove the file"
+            ) from None
         if isinstance(earlier, dict) and (earlier.get("window") or {}).get("days") == days:
             found.append((path, earlier))
     return found

@@ -846,3 +846,22 @@ def test_real_process_stderr_is_exactly_one_line(
     assert got == code, err
     assert err.count("\n") == 1 and err.startswith("error: ") and expected in err, err
     assert_kept(before, snapshot)
+
+
+def test_report_with_a_truncated_history_dashboard(
+    offline: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An earlier history point that is not JSON stops the report (never a chart of a guess)."""
+    (current,) = (offline / "history").glob("*/dashboard.json")
+    earlier = offline / "history" / "2026-11-01" / "dashboard.json"
+    earlier.parent.mkdir()
+    earlier.write_bytes(current.read_bytes()[:500])
+    out = offline.parent / "out"
+    before = digests(offline)
+    argv = ["report", "--data-dir", str(offline), "--output-root", str(out), "--engine", "pandoc"]
+    code, _out, err = run_cli(argv, capsys)
+    assert code == ExitCode.SCHEMA
+    line = one_line(err)
+    assert str(earlier) in line and "not valid JSON" in line
+    assert not out.exists() or not any(out.rglob("report.*"))
+    assert_kept(before, offline)
