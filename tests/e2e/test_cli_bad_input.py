@@ -865,3 +865,29 @@ def test_report_with_a_truncated_history_dashboard(
     assert str(earlier) in line and "not valid JSON" in line
     assert not out.exists() or not any(out.rglob("report.*"))
     assert_kept(before, offline)
+
+
+FINDING_F6 = (
+    "F6 (cli-findings.md): collect --resume of a run whose metadata lacks as_of/lookback_days "
+    "ends with a KeyError traceback in orgmetrics/collect/__init__.py _collect"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=FINDING_F6)
+def test_collect_resume_of_damaged_run_metadata(
+    snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good_env(monkeypatch)
+    monkeypatch.chdir(snapshot.parent)
+    meta_path = next((snapshot / "meta").glob("*.json"))
+    meta = json.loads(meta_path.read_text("utf-8"))
+    damaged = {"run_id": meta["run_id"], "org": meta["org"], "status": "incomplete"}
+    meta_path.write_text(json.dumps(damaged), encoding="utf-8")
+    before = digests(snapshot)
+    code, _out, err = run_cli(
+        ["collect", "--resume", meta["run_id"], "--data-dir", str(snapshot)], capsys
+    )
+    assert code in (ExitCode.CONFIG, ExitCode.SCHEMA)
+    line = one_line(err)
+    assert meta_path.name in line and "as_of" in line
+    assert_kept(before, snapshot)
