@@ -3,10 +3,10 @@
 `write_snapshot(org, data_dir, as_of=...)` produces `raw/<run_id>/<repo>.json` for every
 non-archived repo and `meta/run_<YYYYMMDD_HHMMSS>.json`, as the collector does, so the
 aggregation benchmark (2,000 repos) and the report tests need no server. Lookback semantics
-follow the collector: events in `[as_of - lookback_days, as_of)`, every PR and incident still
-open at `as_of` however old, and every alert in every state. Objects are seen as they were at
-`as_of` (a PR merged later is open, a status posted later is absent), so `as_of` may lie
-before `org.now`.
+follow the collector: events in `[as_of - lookback_days, as_of]` (as_of included), every PR
+and incident still open at `as_of` however old, and every alert in every state. Objects are
+seen as they were at `as_of` (a PR merged later is open, a status posted later is absent), so
+`as_of` may lie before `org.now`.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _ts(moment: datetime) -> str:
 
 def _iso(moment: datetime | None, as_of: datetime) -> str | None:
     """The timestamp if it had happened by `as_of`, else None."""
-    return _ts(moment) if moment is not None and moment < as_of else None
+    return _ts(moment) if moment is not None and moment <= as_of else None
 
 
 def _actor(user: User | None) -> dict[str, Any] | None:
@@ -117,7 +117,7 @@ def _pull_request(pr: PullRequest, as_of: datetime) -> dict[str, Any]:
         if r.submitted_at is not None
         else {"author": _actor(r.user), "state": r.state, "submitted_at": None}
         for r in pr.reviews
-        if r.submitted_at is None or r.submitted_at < as_of
+        if r.submitted_at is None or r.submitted_at <= as_of
     ]
     first = min((c.authored_at for c in pr.commits), default=None)
     return {
@@ -142,10 +142,10 @@ def _in_lookback(
     created: datetime, closed: datetime | None, since: datetime, as_of: datetime
 ) -> bool:
     """Created by `as_of` and open then, or created or closed within the lookback."""
-    if created >= as_of:
+    if created > as_of:
         return False
-    open_at_as_of = closed is None or closed >= as_of
-    return open_at_as_of or created >= since or since <= closed < as_of  # type: ignore[operator]
+    open_at_as_of = closed is None or closed > as_of
+    return open_at_as_of or created >= since or since <= closed <= as_of  # type: ignore[operator]
 
 
 def raw_document(
@@ -165,7 +165,7 @@ def raw_document(
         _pull_request(pr, as_of)
         for pr in repo.pulls
         if _in_lookback(pr.created_at, pr.closed_at, since, as_of)
-        or any(r.submitted_at is not None and since <= r.submitted_at < as_of for r in pr.reviews)
+        or any(r.submitted_at is not None and since <= r.submitted_at <= as_of for r in pr.reviews)
     ]
     deployments = [
         {
@@ -177,19 +177,19 @@ def raw_document(
             "statuses": [
                 {"state": s.state, "created_at": _ts(s.created_at)}
                 for s in d.statuses
-                if s.created_at < as_of
+                if s.created_at <= as_of
             ],
             "statuses_truncated": False,
         }
         for d in repo.deployments
-        if since <= d.created_at < as_of
+        if since <= d.created_at <= as_of
     ]
     label_re = re.compile(incident_label_pattern, re.IGNORECASE)
     incidents = [
         {
             "number": i.number,
             "title": i.title,
-            "state": "closed" if i.closed_at is not None and i.closed_at < as_of else "open",
+            "state": "closed" if i.closed_at is not None and i.closed_at <= as_of else "open",
             "labels": sorted(set(i.labels)),
             "created_at": _ts(i.created_at),
             "closed_at": _iso(i.closed_at, as_of),
@@ -212,18 +212,18 @@ def raw_document(
             or c.author_email.lower().endswith("[bot]@users.noreply.github.com"),
         }
         for c in repo.commits
-        if since <= c.committed_at < as_of and since <= c.authored_at < as_of
+        if since <= c.committed_at <= as_of and since <= c.authored_at <= as_of
     ]
     workflows = [
         {"id": w.id, "name": w.name, "path": w.path, "state": w.state}
         for w in repo.workflows
-        if w.created_at < as_of
+        if w.created_at <= as_of
     ]
     runs = []
     for r in repo.runs:
-        if not since <= r.created_at < as_of:
+        if not since <= r.created_at <= as_of:
             continue
-        done = r.status == "completed" and r.updated_at < as_of
+        done = r.status == "completed" and r.updated_at <= as_of
         runs.append(
             {
                 "id": r.id,
@@ -233,12 +233,12 @@ def raw_document(
                 "event": r.event,
                 "status": r.status
                 if done or r.status != "completed"
-                else ("in_progress" if r.run_started_at < as_of else "queued"),
+                else ("in_progress" if r.run_started_at <= as_of else "queued"),
                 "conclusion": r.conclusion if done else None,
                 "head_branch": r.head_branch,
                 "created_at": _ts(r.created_at),
                 "run_started_at": _iso(r.run_started_at, as_of),
-                "updated_at": _ts(r.updated_at) if r.updated_at < as_of else None,
+                "updated_at": _ts(r.updated_at) if r.updated_at <= as_of else None,
             }
         )
     releases = [
@@ -246,13 +246,13 @@ def raw_document(
             "id": r.id,
             "tag_name": r.tag_name,
             "name": r.name,
-            "draft": r.draft or r.published_at is None or r.published_at >= as_of,
+            "draft": r.draft or r.published_at is None or r.published_at > as_of,
             "prerelease": r.prerelease,
             "created_at": _ts(r.created_at),
             "published_at": _iso(r.published_at, as_of),
         }
         for r in repo.releases
-        if r.created_at < as_of
+        if r.created_at <= as_of
         and (since <= r.created_at or (r.published_at is not None and since <= r.published_at))
     ]
 
@@ -299,7 +299,7 @@ def _dependabot(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) -> di
         return _unavailable("dependabot_alerts", repo.dependabot, errors)
     items = []
     for a in repo.dependabot_alerts:
-        if a.created_at >= as_of:
+        if a.created_at > as_of:
             continue
         fixed = _iso(a.fixed_at, as_of)
         dismissed = _iso(a.dismissed_at, as_of)
@@ -330,7 +330,7 @@ def _code_scanning(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) ->
         return _unavailable("code_scanning_alerts", repo.code_scanning, errors)
     items = []
     for a in repo.code_scanning_alerts:
-        if a.created_at >= as_of:
+        if a.created_at > as_of:
             continue
         fixed = _iso(a.fixed_at, as_of)
         dismissed = _iso(a.dismissed_at, as_of)
@@ -354,7 +354,7 @@ def _secret_scanning(repo: Repo, as_of: datetime, errors: list[dict[str, Any]]) 
         return _unavailable("secret_scanning_alerts", repo.secret_scanning, errors)
     items = []
     for a in repo.secret_scanning_alerts:
-        if a.created_at >= as_of:
+        if a.created_at > as_of:
             continue
         resolved = _iso(a.resolved_at, as_of)
         items.append(

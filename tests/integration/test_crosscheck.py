@@ -629,19 +629,14 @@ def test_data_quality_counts(pipeline: Pipeline) -> None:
 
 # ---- the offline snapshot writes what the collector writes -------------------------------------
 
-# (repo, source) blocks where the planted events exactly at `as_of` make write_snapshot differ
-# from the collection: /work/briefs/crosscheck-findings.md, finding F1.
+# (repo, source) blocks holding the planted events exactly at `as_of` (regression of finding F1:
+# write_snapshot treated `as_of` as exclusive where the collector and the contract include it).
 AS_OF_EDGE_BLOCKS = {
     ("security-hotspot", "dependabot_alerts"),
     ("hostile-text", "commits"),
     ("hostile-text", "deployments"),
     ("hostile-text", "pull_requests"),
 }
-F1 = (
-    "F1: demo/snapshot.py treats as_of as exclusive (t < as_of) where the collector and the "
-    "contract include it (created_at <= as_of): an alert created at as_of is dropped, a PR "
-    "merged at as_of is written open, a status/commit at as_of is dropped"
-)
 
 
 @dataclass(frozen=True)
@@ -692,18 +687,11 @@ def test_write_snapshot_equals_the_collection_item_for_item(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=F1)
 def test_write_snapshot_keeps_events_exactly_at_as_of(pipeline: Pipeline, offline: Offline) -> None:
     problems = _snapshot_differences(pipeline, offline.docs, AS_OF_EDGE_BLOCKS)
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=F1 + "; so its dashboard counts security-hotspot critical 2 (truth 3), high 5 "
-    "(truth 4: an alert fixed exactly at as_of is not open), sla_breaches 6 (truth 5)",
-)
 def test_dashboard_of_write_snapshot_equals_the_collected_one(
     pipeline: Pipeline, offline: Offline
 ) -> None:
