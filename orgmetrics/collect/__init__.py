@@ -169,6 +169,24 @@ def collect_org(
                 gh.etag_store.close()
 
 
+def _resumable(path: Path, previous: dict[str, Any]) -> tuple[datetime, int, list[str]]:
+    """`as_of`, lookback and planned repos of a run to resume; a damaged file is a ConfigError."""
+    try:
+        moment = parse_iso(str(previous["as_of"]))
+        lookback = previous["lookback_days"]
+        if isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 1:
+            raise ValueError("lookback_days")
+        planned = (previous.get("repos") or {}).get("scanned")
+        if not isinstance(planned, list) or not all(isinstance(n, str) for n in planned):
+            raise ValueError("repos.scanned")
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ConfigError(
+            f"{path} cannot be resumed: its run metadata lacks a valid as_of, lookback_days or "
+            f"repos.scanned ({exc}); start a new run instead"
+        ) from None
+    return moment, lookback, list(planned)
+
+
 def _collect(
     config: Config,
     data_dir: Path,
@@ -194,9 +212,7 @@ def _collect(
             if k in previous
         }
         run.invocations = list(previous.get("invocations") or [])
-        moment = parse_iso(str(previous["as_of"]))
-        lookback = int(previous["lookback_days"])
-        planned = list((previous.get("repos") or {}).get("scanned") or [])
+        moment, lookback, planned = _resumable(run.meta_path, previous)
         if previous.get("status") == "complete":
             log.info("run %s is already complete", resume_run_id)
             run.repos = {k: list(v) for k, v in (previous.get("repos") or {}).items()}

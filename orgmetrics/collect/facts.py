@@ -14,7 +14,12 @@ from typing import Any
 from orgmetrics.collect import graphql_queries as q
 from orgmetrics.collect.model import RepoFacts, RunContext, error_entry
 from orgmetrics.collect.plan import batches
-from orgmetrics.github.errors import GraphQLQueryError, ServerError, TransportError
+from orgmetrics.github.errors import (
+    GraphQLQueryError,
+    MalformedResponse,
+    ServerError,
+    TransportError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +45,18 @@ def _matching(names: list[str], pattern: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(sorted({n for n in names if pattern.search(n)}))
 
 
+def _label_names(nodes: Any, where: str) -> list[str]:
+    """Label names from a connection's nodes; anything but objects is a malformed answer."""
+    if not isinstance(nodes, list) or not all(isinstance(n, dict) or n is None for n in nodes):
+        raise MalformedResponse(f"GitHub's GraphQL answer for {where}: labels are not objects")
+    return [str(n["name"]) for n in nodes if n and n.get("name")]
+
+
 def _all_labels(ctx: RunContext, name: str, connection: dict[str, Any]) -> tuple[list[str], bool]:
     """Every label name of a repo (paging past the first 100); (names, truncated)."""
-    names = [str(n["name"]) for n in connection.get("nodes") or [] if n]
+    if not isinstance(connection, dict):
+        raise MalformedResponse(f"GitHub's GraphQL answer for {ctx.org}/{name}: labels malformed")
+    names = _label_names(connection.get("nodes") or [], f"{ctx.org}/{name}")
     info = connection.get("pageInfo") or {}
     if not info.get("hasNextPage"):
         return names, False
@@ -57,7 +71,7 @@ def _all_labels(ctx: RunContext, name: str, connection: dict[str, Any]) -> tuple
         page_size=q.LABELS_PAGE,
         max_pages=remaining,
     )
-    return [str(n["name"]) for n in listing.items if n], listing.truncated
+    return _label_names(listing.items, f"{ctx.org}/{name}"), listing.truncated
 
 
 def fetch_facts(ctx: RunContext, names: list[str]) -> dict[str, RepoFacts]:

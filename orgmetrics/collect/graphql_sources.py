@@ -15,7 +15,13 @@ from typing import Any
 from orgmetrics.collect import graphql_queries as q
 from orgmetrics.collect import normalize as n
 from orgmetrics.collect.model import RepoFacts, RunContext, SourceResult
-from orgmetrics.github.errors import GitHubError, GraphQLQueryError, ServerError, TransportError
+from orgmetrics.github.errors import (
+    GitHubError,
+    GraphQLQueryError,
+    MalformedResponse,
+    ServerError,
+    TransportError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +240,30 @@ def _fail_all(
     return results
 
 
+def _repo_sources(
+    ctx: RunContext,
+    spec: q.BatchRepo,
+    repo: dict[str, Any],
+    alias: str,
+    errors_by_path: dict[tuple[str, str | None], list[dict[str, Any]]],
+    facts: RepoFacts,
+) -> dict[str, SourceResult]:
+    """One repo's GraphQL sources from its part of the batch answer (plus further pages)."""
+    connections: dict[str, _Nodes] = {}
+    for key in spec.sources():
+        field_name = "defaultBranchRef" if key == "history" else key
+        errs = errors_by_path.get((alias, field_name))
+        if errs:
+            connections[key] = _Nodes(error=(None, _error_text(errs)))
+            continue
+        connection = _dig(repo, q.connection_path(key))
+        if not isinstance(connection, dict):
+            connections[key] = _Nodes()  # e.g. no default branch: an empty repository
+            continue
+        connections[key] = _page_rest(ctx, spec.name, key, spec.incident_labels, connection)
+    return _assemble(ctx, spec.name, facts, connections)
+
+
 def collect_graphql(
     ctx: RunContext, names: list[str], facts: dict[str, RepoFacts]
 ) -> dict[str, dict[str, SourceResult]]:
@@ -269,17 +299,11 @@ def collect_graphql(
             lost = errors_by_path.get((alias, None)) or result.errors
             results[name] = _fail_all([name], None, _error_text(lost))[name]
             continue
-        connections: dict[str, _Nodes] = {}
-        for key in batch[i].sources():
-            field_name = "defaultBranchRef" if key == "history" else key
-            errs = errors_by_path.get((alias, field_name))
-            if errs:
-                connections[key] = _Nodes(error=(None, _error_text(errs)))
-                continue
-            connection = _dig(repo, q.connection_path(key))
-            if not isinstance(connection, dict):
-                connections[key] = _Nodes()  # e.g. no default branch: an empty repository
-                continue
-            connections[key] = _page_rest(ctx, name, key, batch[i].incident_labels, connection)
-        results[name] = _assemble(ctx, name, facts[name], connections)
+        try:
+            results[name] = _repo_sources(ctx, batch[i], repo, alias, errors_by_path, facts[name])
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            raise MalformedResponse(
+                f"GitHub's GraphQL answer for {ctx.org}/{name} is not what its schema promises "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
     return results

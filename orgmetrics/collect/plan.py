@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from orgmetrics.config import RepoFilters
 from orgmetrics.github import GitHubClient
+from orgmetrics.github.errors import MalformedResponse
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,16 @@ def list_repos(client: GitHubClient, org: str, filters: RepoFilters) -> RepoSele
         {"type": "all", "sort": "full_name", "per_page": 100},
         max_pages=10_000,  # the repo list is never cut short by MAX_PAGES: it defines the run
     )
+    where = f"GET /orgs/{org}/repos"
+    for item in listing.items:
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("id"), int)
+            and not isinstance(item.get("id"), bool)
+        ):
+            shown = repr(item)[:80]
+            raise MalformedResponse(f"{where} returned an item that is not a repository: {shown}")
     selection = RepoSelection(total=len(listing.items), truncated=listing.truncated)
     for repo in sorted(listing.items, key=lambda r: str(r.get("name", ""))):
         name = str(repo.get("name", ""))
