@@ -6,8 +6,9 @@ objects (`_crosscheck_truth`, which uses none of `orgmetrics.metrics`). One coll
 module, aggregated with W = 30 and W = 90 (= the lookback); each test compares one key (or a
 few) for every scanned repo and for the org. The org is the demo's 14 special repos plus
 planted boundary cases (`_plant_edges`). A second, cheaper check compares `write_snapshot`
-(no HTTP) with the collection. Known differences are `xfail(strict=True)` and written up in
-/work/briefs/crosscheck-findings.md (F1, F2).
+(no HTTP) with the collection. The one known difference, the lookback edge documented in
+METRICS.md ("The lookback edge"), is `xfail(strict=True)` at W = L: the day the collector fetches
+a margin before the lookback start, those cases XPASS and the marks must go.
 """
 
 from __future__ import annotations
@@ -309,12 +310,11 @@ def view(request: pytest.FixtureRequest, dashboards: dict[int, dict[str, Any]]) 
 
 
 F2 = (
-    "F2: collect/graphql_sources.py keeps deployments by created_at >= since and PRs by "
-    "updatedAt >= since, so with W = lookback a deployment created just before the lookback "
-    "but decided inside it, and a PR merged before the lookback whose first deployment is "
-    "inside it, are missing"
+    "lookback edge (METRICS.md): the collector keeps deployments created and PRs updated in "
+    "the lookback, so with W = L a deployment created just before the lookback start but decided "
+    "inside it, and a PR merged before it whose first deployment is in the window, are missing"
 )
-# (test, key, window) -> the finding that makes it differ from the truth (xfail, strict).
+# (test, key, window) -> the documented limitation that makes it differ (xfail, strict).
 KNOWN: dict[tuple[str, str, int], str] = {
     ("dora", "deployments", LOOKBACK): F2,
     ("dora", "change_failure_rate", LOOKBACK): F2,
