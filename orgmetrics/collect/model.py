@@ -12,20 +12,6 @@ from orgmetrics.github import GitHubClient
 from orgmetrics.github.errors import clean_message
 from orgmetrics.timeutil import to_iso
 
-# The raw document's sources, in document order.
-RAW_SOURCES = (
-    "pull_requests",
-    "deployments",
-    "incidents",
-    "commits",
-    "workflows",
-    "workflow_runs",
-    "releases",
-    "dependabot_alerts",
-    "code_scanning_alerts",
-    "secret_scanning_alerts",
-)
-
 
 def error_entry(source: str, status: int | None, reason: str) -> dict[str, Any]:
     """One `errors` entry of a raw document: {field, status, reason} (reason cleaned)."""

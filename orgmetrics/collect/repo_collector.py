@@ -14,9 +14,9 @@ from orgmetrics.collect.actions import collect_actions
 from orgmetrics.collect.alerts import OrgListing, repo_alerts
 from orgmetrics.collect.commits import collect_commits
 from orgmetrics.collect.graphql_sources import collect_graphql
-from orgmetrics.collect.model import RAW_SOURCES, RepoFacts, RunContext, SourceResult
+from orgmetrics.collect.model import RepoFacts, RunContext, SourceResult
 from orgmetrics.collect.normalize import repo_info
-from orgmetrics.schema import RAW_REPO, validate
+from orgmetrics.schema import RAW_REPO, RAW_SOURCES, validate
 from orgmetrics.store import atomic_write_json
 
 log = logging.getLogger(__name__)

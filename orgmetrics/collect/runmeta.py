@@ -9,35 +9,17 @@ from __future__ import annotations
 
 import json
 import platform
-import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from orgmetrics import __version__
+from orgmetrics.buildinfo import git_commit
 from orgmetrics.errors import ConfigError
 from orgmetrics.store import DataDir, atomic_write_json, read_json
 from orgmetrics.timeutil import to_iso
 
 COUNTERS = ("request_count", "graphql_points", "not_modified_count", "retries")
-
-
-def git_commit() -> str | None:
-    """The project's git commit when running from a checkout, else None."""
-    here = Path(__file__).resolve().parent
-    try:
-        answer = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    text = answer.stdout.strip()
-    return text if answer.returncode == 0 and len(text) == 40 else None
 
 
 def meta_path_for(data: DataDir, started_at: datetime, run_id: str) -> Path:

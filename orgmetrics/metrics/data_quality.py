@@ -8,19 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-# Raw document source -> the availability flag name used in the dashboard.
-SOURCES: tuple[str, ...] = (
-    "pull_requests",
-    "deployments",
-    "incidents",
-    "commits",
-    "workflows",
-    "workflow_runs",
-    "releases",
-    "dependabot_alerts",
-    "code_scanning_alerts",
-    "secret_scanning_alerts",
-)
+from orgmetrics.schema import RAW_SOURCES
+
+# The raw document's sources; their names are also the availability keys in the dashboard.
+SOURCES: tuple[str, ...] = RAW_SOURCES
 
 # Contract truncation flag -> the raw sources whose listing it covers.
 TRUNCATION_FLAGS: dict[str, tuple[str, ...]] = {

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-from functools import lru_cache
 from pathlib import Path
 
-from orgmetrics import __version__
+from orgmetrics.buildinfo import git_commit, version
+
+__all__ = ["git_commit", "metrics_md_path", "report_notebook_path", "version"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def version() -> str:
-    """The installed orgmetrics version."""
-    return __version__
-
-
-@lru_cache(maxsize=1)
-def git_commit() -> str | None:
-    """HEAD of the checkout orgmetrics runs from, or None when it is not a git checkout."""
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and len(commit) == 40 else None
 
 
 def metrics_md_path() -> Path:

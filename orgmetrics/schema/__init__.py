@@ -19,6 +19,21 @@ from orgmetrics.errors import SchemaError
 RAW_REPO = "raw_repo"
 DASHBOARD = "dashboard"
 
+# The sources of a raw repo document (schema `raw_repo`), in document order; each is an object
+# `{available, truncated, items}`. The collector writes them, the aggregator reads them.
+RAW_SOURCES: tuple[str, ...] = (
+    "pull_requests",
+    "deployments",
+    "incidents",
+    "commits",
+    "workflows",
+    "workflow_runs",
+    "releases",
+    "dependabot_alerts",
+    "code_scanning_alerts",
+    "secret_scanning_alerts",
+)
+
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
