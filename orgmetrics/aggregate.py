@@ -174,18 +174,19 @@ def load_snapshot(
     if not files:
         raise ConfigError(f"run {rid}: no raw documents in {raw_dir}")
     as_of_text, lookback = meta.get("as_of"), meta.get("lookback_days")
-    if not as_of_text or not lookback:  # older metadata: take them from the first document
-        first = json.loads(files[0].read_bytes())
-        as_of_text = as_of_text or first.get("as_of")
-        lookback = lookback or first.get("lookback_days")
     try:
-        as_of = parse_iso(str(as_of_text))
-        lookback_days = int(lookback)
-    except (TypeError, ValueError):
+        as_of = parse_iso(as_of_text) if isinstance(as_of_text, str) else None
+    except ValueError:
+        as_of = None
+    # A whole number of days >= 1 (bool is an int in Python, and "30" is not a number).
+    lookback_ok = isinstance(lookback, int) and not isinstance(lookback, bool) and lookback >= 1
+    if as_of is None or not lookback_ok:
         raise SchemaError(
             f"{meta_path}: $.as_of / $.lookback_days missing or invalid "
-            f"({as_of_text!r}, {lookback!r})"
-        ) from None
+            f"({as_of_text!r}, {lookback!r}): as_of must be an ISO-8601 UTC time and "
+            "lookback_days a whole number of days >= 1"
+        )
+    lookback_days = int(lookback)
     return Snapshot(data.root, rid, meta, files, inputs, as_of, lookback_days)
 
 

@@ -592,19 +592,13 @@ def test_hostile_error_text_stays_one_clean_line(
     assert_kept(before, snapshot)
 
 
-FINDING_F3 = (
-    "F3 (cli-findings.md): run metadata with lookback_days <= 0 is not refused as invalid; "
-    "aggregate says 'use a window of at most -5 days' (orgmetrics/aggregate.py load_snapshot)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=FINDING_F3)
-def test_aggregate_run_metadata_with_negative_lookback(
-    offline: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("lookback", [-5, 0, "30", True, None], ids=repr)
+def test_aggregate_run_metadata_with_invalid_lookback(
+    offline: Path, capsys: pytest.CaptureFixture[str], lookback: object
 ) -> None:
     meta_path = next((offline / "meta").glob("*.json"))
     meta = json.loads(meta_path.read_text("utf-8"))
-    meta["lookback_days"] = -5
+    meta["lookback_days"] = lookback
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     before = digests(offline)
     code, _out, err = _aggregate(offline, capsys)
