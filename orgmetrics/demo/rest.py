@@ -654,39 +654,6 @@ def _code_filter(req: RestRequest, alerts: list[CodeScanningAlert]) -> list[Code
     return alerts
 
 
-@_get("/repos/{owner}/{repo}/code-scanning/alerts")
-def list_repo_code_scanning(req: RestRequest) -> RestAnswer:
-    """`GET /repos/.../code-scanning/alerts` (page, or cursor with `before`/`after`)."""
-    repo = _repo(req)
-    refusal = code_scanning_refusal(repo)
-    if refusal is not None:
-        return refusal
-    rows = [(repo, a) for a in _code_filter(req, repo.code_scanning_alerts)]
-    return _security_page(
-        req,
-        rows,
-        lambda r, a: pl.code_scanning_alert(req.ctx, r, a, with_repo=False),
-        cursor_only=False,
-    )
-
-
-@_get("/orgs/{org}/code-scanning/alerts")
-def list_org_code_scanning(req: RestRequest) -> RestAnswer:
-    """`GET /orgs/{org}/code-scanning/alerts`."""
-    rows = [
-        (r, a)
-        for r in req.ctx.org.repos
-        if code_scanning_refusal(r) is None
-        for a in _code_filter(req, r.code_scanning_alerts)
-    ]
-    return _security_page(
-        req,
-        rows,
-        lambda r, a: pl.code_scanning_alert(req.ctx, r, a, with_repo=True),
-        cursor_only=False,
-    )
-
-
 def _secret_filter(
     req: RestRequest, alerts: list[SecretScanningAlert]
 ) -> list[SecretScanningAlert]:
@@ -704,37 +671,55 @@ def _secret_filter(
     return alerts
 
 
-@_get("/repos/{owner}/{repo}/secret-scanning/alerts")
-def list_repo_secret_scanning(req: RestRequest) -> RestAnswer:
-    """`GET /repos/.../secret-scanning/alerts` (page, or cursor with `before`/`after`)."""
-    repo = _repo(req)
-    refusal = secret_scanning_refusal(repo)
-    if refusal is not None:
-        return refusal
-    rows = [(repo, a) for a in _secret_filter(req, repo.secret_scanning_alerts)]
-    return _security_page(
-        req,
-        rows,
-        lambda r, a: pl.secret_scanning_alert(req.ctx, r, a, with_repo=False),
-        cursor_only=False,
-    )
+def _scanning_routes(
+    kind: str,
+    refusal: Callable[[Repo], RestAnswer | None],
+    alerts_of: Callable[[Repo], list[Any]],
+    keep: Callable[[RestRequest, list[Any]], list[Any]],
+    payload: Callable[..., dict[str, Any]],
+) -> None:
+    """Register `GET /repos/.../<kind>/alerts` and `GET /orgs/{org}/<kind>/alerts`.
+
+    Both page by number or by cursor (`before`/`after`); the org listing simply leaves out the
+    repos whose per-repo listing is refused, as GitHub does.
+    """
+
+    def repo_listing(req: RestRequest) -> RestAnswer:
+        repo = _repo(req)
+        refused = refusal(repo)
+        if refused is not None:
+            return refused
+        rows = [(repo, a) for a in keep(req, alerts_of(repo))]
+        return _security_page(
+            req, rows, lambda r, a: payload(req.ctx, r, a, with_repo=False), cursor_only=False
+        )
+
+    def org_listing(req: RestRequest) -> RestAnswer:
+        rows = [
+            (r, a) for r in req.ctx.org.repos if refusal(r) is None for a in keep(req, alerts_of(r))
+        ]
+        return _security_page(
+            req, rows, lambda r, a: payload(req.ctx, r, a, with_repo=True), cursor_only=False
+        )
+
+    _get(f"/repos/{{owner}}/{{repo}}/{kind}/alerts")(repo_listing)
+    _get(f"/orgs/{{org}}/{kind}/alerts")(org_listing)
 
 
-@_get("/orgs/{org}/secret-scanning/alerts")
-def list_org_secret_scanning(req: RestRequest) -> RestAnswer:
-    """`GET /orgs/{org}/secret-scanning/alerts`."""
-    rows = [
-        (r, a)
-        for r in req.ctx.org.repos
-        if secret_scanning_refusal(r) is None
-        for a in _secret_filter(req, r.secret_scanning_alerts)
-    ]
-    return _security_page(
-        req,
-        rows,
-        lambda r, a: pl.secret_scanning_alert(req.ctx, r, a, with_repo=True),
-        cursor_only=False,
-    )
+_scanning_routes(
+    "code-scanning",
+    code_scanning_refusal,
+    lambda r: r.code_scanning_alerts,
+    _code_filter,
+    pl.code_scanning_alert,
+)
+_scanning_routes(
+    "secret-scanning",
+    secret_scanning_refusal,
+    lambda r: r.secret_scanning_alerts,
+    _secret_filter,
+    pl.secret_scanning_alert,
+)
 
 
 # ---- dispatch -----------------------------------------------------------------------------
