@@ -22,6 +22,7 @@ from orgmetrics.demo.model import Org, Repo
 from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.errors import SchemaError
 from orgmetrics.timeutil import to_iso
+from tests._contract import RUN_METADATA_FIELDS
 from tests.integration._collect_fixtures import (
     LOOKBACK,
     NOW,
@@ -241,32 +242,7 @@ def test_incidents_are_labelled_issues_only(collected: Collected) -> None:
 
 def test_run_metadata_has_every_contract_field(collected: Collected) -> None:
     meta = collected.meta
-    for key in (
-        "run_id",
-        "started_at",
-        "finished_at",
-        "duration_seconds",
-        "org",
-        "api_url",
-        "as_of",
-        "lookback_days",
-        "repos_total",
-        "repos_scanned",
-        "archived_skipped",
-        "request_count",
-        "graphql_points",
-        "not_modified_count",
-        "retries",
-        "errors_count",
-        "rate_limit_remaining",
-        "rate_limit_reset",
-        "collector_version",
-        "python_version",
-        "git_commit",
-        "status",
-        "config",
-        "repos",
-    ):
+    for key in RUN_METADATA_FIELDS:
         assert key in meta, key
     assert meta["run_id"] == collected.result.run_id
     assert meta["as_of"] == "2026-03-01T00:00:00Z"

@@ -17,36 +17,11 @@ from orgmetrics.demo.model import Org
 from orgmetrics.demo.snapshot import write_snapshot
 from orgmetrics.errors import SchemaError
 from orgmetrics.store import read_json
+from tests._contract import RUN_METADATA_FIELDS
 
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
 RUN_ID = "00000000-0000-4000-8000-000000000001"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-META_FIELDS = (
-    "run_id",
-    "started_at",
-    "finished_at",
-    "duration_seconds",
-    "org",
-    "api_url",
-    "as_of",
-    "lookback_days",
-    "repos_total",
-    "repos_scanned",
-    "archived_skipped",
-    "request_count",
-    "graphql_points",
-    "not_modified_count",
-    "retries",
-    "errors_count",
-    "rate_limit_remaining",
-    "rate_limit_reset",
-    "collector_version",
-    "python_version",
-    "git_commit",
-    "status",
-    "config",
-    "repos",
-)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +62,7 @@ def test_run_metadata_has_every_contract_field(org: Org, snapshot: Path) -> None
     metas = list((snapshot / "meta").glob("run_*.json"))
     assert [p.name for p in metas] == ["run_20260615_000000.json"]
     meta = read_json(metas[0])
-    assert set(META_FIELDS) <= set(meta)
+    assert set(RUN_METADATA_FIELDS) <= set(meta)
     assert meta["status"] == "complete" and meta["run_id"] == RUN_ID
     assert meta["request_count"] == meta["graphql_points"] == meta["not_modified_count"] == 0
     assert meta["repos_total"] == len(org.repos)
