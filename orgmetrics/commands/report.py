@@ -132,22 +132,12 @@ def run_step_notebook(
     step: str, notebook: Path, target: Path, parameters: Mapping[str, Any], cwd: Path
 ) -> Path:
     """Execute one pipeline notebook with papermill; a failure names the step and its error."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from orgmetrics.report.render import venv_kernel
+    from orgmetrics.report.render import execute_notebook
 
     try:
-        with venv_kernel():
-            papermill.execute_notebook(
-                str(notebook),
-                str(target),
-                parameters=dict(parameters),
-                kernel_name="python3",
-                cwd=str(cwd),
-                progress_bar=False,
-                log_output=False,
-            )
+        execute_notebook(notebook, target, parameters, cwd=cwd)
     except PapermillExecutionError as exc:
         code = STEP_EXIT_CODES.get(str(exc.ename), ExitCode.FAILURE)
         raise StepFailed(step, f"{exc.ename}: {exc.evalue}", code) from exc

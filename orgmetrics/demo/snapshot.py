@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import platform
 import re
-import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmetrics import __version__, schema
+from orgmetrics.buildinfo import git_commit
 from orgmetrics.demo.model import Org, PullRequest, Repo, User
 from orgmetrics.metrics.params import MetricParams
 from orgmetrics.store import DataDir, atomic_write_json, atomic_write_text, dumps_canonical
@@ -375,23 +375,6 @@ def _dumps_compact(document: Any) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _git_commit() -> str | None:
-    """The project's git commit, when it runs from a checkout."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    sha = out.stdout.strip()
-    return sha if out.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", sha) else None
-
-
 def write_snapshot(
     org: Org,
     data_dir: Path,
@@ -462,7 +445,7 @@ def write_snapshot(
         "rate_limit_reset": None,
         "collector_version": __version__,
         "python_version": platform.python_version(),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(),
         "config": {
             "org": org.login,
             "lookback_days": lookback_days,

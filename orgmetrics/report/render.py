@@ -85,11 +85,38 @@ def venv_kernel() -> Iterator[None]:
             os.environ["JUPYTER_PATH"] = previous
 
 
+def execute_notebook(
+    notebook: Path,
+    target: Path,
+    parameters: Mapping[str, Any],
+    *,
+    cwd: Path,
+    timeout: float | None = None,
+) -> None:
+    """Execute one notebook with papermill on this environment's `python3` kernel.
+
+    The one place orgmetrics runs a notebook: the report and the `run` pipeline's steps.
+    Raises papermill's `PapermillExecutionError` when a cell fails.
+    """
+    import papermill
+
+    with venv_kernel():
+        papermill.execute_notebook(
+            str(notebook),
+            str(target),
+            parameters=dict(parameters),
+            kernel_name="python3",
+            cwd=str(cwd),
+            progress_bar=False,
+            execution_timeout=None if timeout is None else int(timeout),
+            log_output=False,
+        )
+
+
 def execute_report_notebook(
     out_dir: Path, parameters: Mapping[str, Any], *, timeout: float
 ) -> Path:
     """Run notebooks/report.ipynb with papermill into out_dir/report.ipynb (cwd = out_dir)."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     target = out_dir / NOTEBOOK_FILE
@@ -100,17 +127,7 @@ def execute_report_notebook(
             "(pip install -e .), where notebooks/report.ipynb sits next to the package"
         )
     try:
-        with venv_kernel():
-            papermill.execute_notebook(
-                str(template),
-                str(target),
-                parameters=dict(parameters),
-                kernel_name="python3",
-                cwd=str(out_dir),
-                progress_bar=False,
-                execution_timeout=int(timeout),
-                log_output=False,
-            )
+        execute_notebook(template, target, parameters, cwd=out_dir, timeout=timeout)
     except PapermillExecutionError as exc:
         raise RenderError(
             f"report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
