@@ -224,7 +224,9 @@ class BatchRepo:
         return dict(self.sizes).get(source)
 
 
-def sizes_from_facts(repo: dict[str, object], since: str) -> tuple[tuple[str, int], ...]:
+def sizes_from_facts(
+    repo: dict[str, object], since: str, deployments_since: str | None = None
+) -> tuple[tuple[str, int], ...]:
     """First-page sizes from the facts query's probes: what is in the lookback, plus one.
 
     One node older than the lookback (when there is one) lets the paging stop without a
@@ -237,9 +239,9 @@ def sizes_from_facts(repo: dict[str, object], since: str) -> tuple[tuple[str, in
             return []
         return [n for n in connection.get("nodes") or [] if isinstance(n, dict)]
 
-    def recent(key: str, field: str) -> int:
+    def recent(key: str, field: str, start: str = since) -> int:
         found = nodes(key)
-        inside = sum(1 for n in found if str(n.get(field) or "") >= since)
+        inside = sum(1 for n in found if str(n.get(field) or "") >= start)
         if inside == 0:
             return 0
         return min(FOLLOW_PAGE, inside + (1 if inside < len(found) else 0))
@@ -248,7 +250,7 @@ def sizes_from_facts(repo: dict[str, object], since: str) -> tuple[tuple[str, in
     total_open = open_prs.get("totalCount") if isinstance(open_prs, dict) else None
     sizes = [
         ("recentPRs", recent("sizeRecentPRs", "updatedAt")),
-        ("deployments", recent("sizeDeployments", "createdAt")),
+        ("deployments", recent("sizeDeployments", "createdAt", deployments_since or since)),
     ]
     if isinstance(total_open, int):
         sizes.append(("openPRs", min(FOLLOW_PAGE, total_open)))

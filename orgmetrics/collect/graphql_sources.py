@@ -84,7 +84,8 @@ def _past_since(ctx: RunContext, alias: str, nodes: list[dict[str, Any]]) -> boo
     if key is None or not nodes:
         return False
     last = nodes[-1].get(key)
-    return bool(last) and (n.ts(last) or "") < ctx.since_iso
+    start = ctx.deployments_since_iso if alias == "deployments" else ctx.since_iso
+    return bool(last) and (n.ts(last) or "") < start
 
 
 def _page_rest(
@@ -184,9 +185,20 @@ def _assemble(
         out["pull_requests"].items = items
 
     if out["deployments"].available:
+        # Created in the lookback, or up to a margin before it and decided (a status) inside it.
+        early = ctx.deployments_since_iso
         deployments = [n.deployment(d) for d in connections.get("deployments", _Nodes()).nodes]
         out["deployments"].items = n.sort_items(
-            "deployments", [d for d in deployments if since <= d["created_at"] <= as_of]
+            "deployments",
+            [
+                d
+                for d in deployments
+                if early <= d["created_at"] <= as_of
+                and (
+                    d["created_at"] >= since
+                    or any(since <= s["created_at"] <= as_of for s in d["statuses"])
+                )
+            ],
         )
 
     incidents = out["incidents"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from orgmetrics.github import GitHubClient
 from orgmetrics.github.errors import clean_message
+from orgmetrics.schema import DEPLOYMENT_MARGIN
 from orgmetrics.timeutil import to_iso
 
 
@@ -75,6 +76,12 @@ class RunContext:
     def since_iso(self) -> str:
         """The lookback start as GitHub's timestamp."""
         return to_iso(self.since)
+
+    @property
+    def deployments_since_iso(self) -> str:
+        """How far back deployments are fetched: a margin before the lookback start, so a
+        deployment created before it but decided (its success/failure status) inside it counts."""
+        return to_iso(self.since - DEPLOYMENT_MARGIN)
 
     def remaining_pages(self, used: int) -> int | None:
         """How many more pages a source may fetch after `used` ones (None: no cap)."""

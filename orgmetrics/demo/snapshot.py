@@ -4,7 +4,9 @@
 non-archived repo and `meta/run_<YYYYMMDD_HHMMSS>.json`, as the collector does, so the
 aggregation benchmark (2,000 repos) and the report tests need no server. Lookback semantics
 follow the collector: events in `[as_of - lookback_days, as_of]` (as_of included), every PR
-and incident still open at `as_of` however old, and every alert in every state. Objects are
+and incident still open at `as_of` however old, every deployment created up to
+`schema.DEPLOYMENT_MARGIN` before the lookback with a status inside it, and every alert in
+every state. Objects are
 seen as they were at `as_of` (a PR merged later is open, a status posted later is absent), so
 `as_of` may lie before `org.now`.
 """
@@ -182,7 +184,8 @@ def raw_document(
             "statuses_truncated": False,
         }
         for d in repo.deployments
-        if since <= d.created_at <= as_of
+        if since - schema.DEPLOYMENT_MARGIN <= d.created_at <= as_of
+        and (d.created_at >= since or any(since <= s.created_at <= as_of for s in d.statuses))
     ]
     label_re = re.compile(incident_label_pattern, re.IGNORECASE)
     incidents = [

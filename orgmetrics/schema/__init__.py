@@ -7,6 +7,7 @@ the JSON path and the rule that failed (the first error in a stable order).
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,6 +34,11 @@ RAW_SOURCES: tuple[str, ...] = (
     "code_scanning_alerts",
     "secret_scanning_alerts",
 )
+
+# Deployments in a raw document: those created in the lookback, plus those created up to this
+# margin before its start whose deciding status (any status) is inside it. The collector fetches
+# and the demo snapshot selects by this one rule.
+DEPLOYMENT_MARGIN = timedelta(days=7)
 
 
 @cache

@@ -506,7 +506,8 @@ def lookback_items(repo: Repo, as_of: datetime, since: datetime) -> dict[str, se
     """Per raw source, the ids of the model's items the collector must fetch for the lookback.
 
     Per the contract and INTERFACES: PRs updated in the lookback plus every open PR; events
-    (deployments, runs) created in `[since, as_of]`; commits authored and committed there;
+    (deployments, runs) created in `[since, as_of]`, and deployments created up to 7 days before
+    `since` with a status in `[since, as_of]`; commits authored and committed there;
     incident issues updated in the lookback or still open; releases created or published in
     the lookback; every workflow; every alert created by `as_of`.
     """
@@ -517,7 +518,15 @@ def lookback_items(repo: Repo, as_of: datetime, since: datetime) -> dict[str, se
             for p in repo.pulls
             if p.created_at <= as_of and (look.has(p.updated_at) or p.state == "open")
         },
-        "deployments": {d.id for d in repo.deployments if look.has(d.created_at)},
+        "deployments": {
+            d.id
+            for d in repo.deployments
+            if look.has(d.created_at)
+            or (
+                since - timedelta(days=7) <= d.created_at
+                and any(look.has(s.created_at) for s in d.statuses)
+            )
+        },
         "workflow_runs": {r.id for r in repo.runs if look.has(r.created_at)},
         "workflows": {w.id for w in repo.workflows},
         "commits": {

@@ -18,7 +18,7 @@ import pytest
 from orgmetrics.collect import CollectResult, collect_org
 from orgmetrics.collect.repo_collector import write_document
 from orgmetrics.demo.generate import SPECIAL_REPOS
-from orgmetrics.demo.model import Org, Repo
+from orgmetrics.demo.model import Deployment, Org, Repo
 from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.errors import SchemaError
 from orgmetrics.timeutil import to_iso
@@ -181,6 +181,13 @@ def _in_lookback(moment: Any) -> bool:
     return bool(moment is not None and SINCE <= moment <= NOW)
 
 
+def _collected_deployment(d: Deployment) -> bool:
+    """Created in the lookback, or up to 7 days before it with a status inside it."""
+    return SINCE - timedelta(days=7) <= d.created_at <= NOW and (
+        d.created_at >= SINCE or any(_in_lookback(s.created_at) for s in d.statuses)
+    )
+
+
 @pytest.mark.parametrize("name", ["secrets-off", "hostile-text", "codescan-never-run"])
 def test_items_are_what_github_holds(collected: Collected, name: str) -> None:
     doc, repo = collected.docs[name], model_repo(collected.org, name)
@@ -197,7 +204,7 @@ def test_items_are_what_github_holds(collected: Collected, name: str) -> None:
     runs = sorted(r.id for r in repo.runs if _in_lookback(r.created_at))
     assert [r["id"] for r in doc["workflow_runs"]["items"]] == runs
     assert [w["id"] for w in doc["workflows"]["items"]] == sorted(w.id for w in repo.workflows)
-    deployments = sorted(d.id for d in repo.deployments if _in_lookback(d.created_at))
+    deployments = sorted(d.id for d in repo.deployments if _collected_deployment(d))
     assert sorted(d["id"] for d in doc["deployments"]["items"]) == deployments
     if doc["dependabot_alerts"]["available"]:
         alerts = sorted(a.number for a in repo.dependabot_alerts if a.created_at <= NOW)
@@ -314,7 +321,7 @@ def test_ids_beyond_graphql_int_do_not_lose_the_deployment(tmp_path: Path) -> No
     """GitHub's GraphQL `databaseId: Int` is 32-bit; a larger id is a field error, not data loss."""
     org = demo_org()
     repo = model_repo(org, "hostile-text")
-    recent = [d for d in repo.deployments if d.created_at >= SINCE]
+    recent = [d for d in repo.deployments if _collected_deployment(d)]
     assert recent
     recent[0].id = 2**32 + 5
     with FakeGitHub(org, token=TOKEN) as fake:

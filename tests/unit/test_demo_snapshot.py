@@ -117,7 +117,13 @@ def test_lookback_semantics(org: Org, snapshot: Path) -> None:
         for p in prs.values():
             stamps = [p["created_at"], p["closed_at"]] + [r["submitted_at"] for r in p["reviews"]]
             assert p["state"] == "OPEN" or max(s for s in stamps if s) >= "2026-03-17T00:00:00Z"
-        assert all(d["created_at"] >= doc["since"] for d in doc["deployments"]["items"])
+        # Deployments: created in the lookback, or up to 7 days before it and decided inside it.
+        early = (since - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for d in doc["deployments"]["items"]:
+            assert d["created_at"] >= doc["since"] or (
+                d["created_at"] >= early
+                and any(s["created_at"] >= doc["since"] for s in d["statuses"])
+            ), (repo.name, d["id"])
         assert all(r["created_at"] >= doc["since"] for r in doc["workflow_runs"]["items"])
         expected_commits = sum(
             since <= c.committed_at < NOW and since <= c.authored_at < NOW for c in repo.commits
