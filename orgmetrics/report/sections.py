@@ -23,6 +23,7 @@ from orgmetrics.report.tables import (
     fmt_text,
     markdown_table,
 )
+from orgmetrics.schema import RUN_METADATA_FIELDS
 
 Dashboard = Mapping[str, Any]
 
@@ -475,30 +476,8 @@ def data_quality(d: Dashboard) -> str:
     return "\n".join(parts)
 
 
-RUN_FIELDS = (
-    "run_id",
-    "org",
-    "api_url",
-    "as_of",
-    "started_at",
-    "finished_at",
-    "duration_seconds",
-    "lookback_days",
-    "status",
-    "repos_total",
-    "repos_scanned",
-    "archived_skipped",
-    "request_count",
-    "graphql_points",
-    "not_modified_count",
-    "retries",
-    "errors_count",
-    "rate_limit_remaining",
-    "rate_limit_reset",
-    "collector_version",
-    "python_version",
-    "git_commit",
-)
+# Shown in the contract's order; `repos` and `config` are long and shown elsewhere.
+RUN_FIELDS = tuple(f for f in RUN_METADATA_FIELDS if f not in ("repos", "config"))
 
 
 def _plain(value: Any) -> str:

@@ -20,6 +20,35 @@ from orgmetrics.errors import SchemaError
 RAW_REPO = "raw_repo"
 DASHBOARD = "dashboard"
 
+# The contract's run metadata ("Run metadata (every collection run)"), in the contract's order,
+# followed by what the collector adds: `status`, the non-secret `config` and the `repos` lists.
+RUN_METADATA_FIELDS: tuple[str, ...] = (
+    "run_id",
+    "started_at",
+    "finished_at",
+    "duration_seconds",
+    "org",
+    "api_url",
+    "as_of",
+    "lookback_days",
+    "repos_total",
+    "repos_scanned",
+    "archived_skipped",
+    "request_count",
+    "graphql_points",
+    "not_modified_count",
+    "retries",
+    "errors_count",
+    "rate_limit_remaining",
+    "rate_limit_reset",
+    "collector_version",
+    "python_version",
+    "git_commit",
+    "status",
+    "config",
+    "repos",
+)
+
 # The sources of a raw repo document (schema `raw_repo`), in document order; each is an object
 # `{available, truncated, items}`. The collector writes them, the aggregator reads them.
 RAW_SOURCES: tuple[str, ...] = (

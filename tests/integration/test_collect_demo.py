@@ -21,8 +21,8 @@ from orgmetrics.demo.generate import SPECIAL_REPOS
 from orgmetrics.demo.model import Deployment, Org, Repo
 from orgmetrics.demo.server import FakeGitHub
 from orgmetrics.errors import SchemaError
+from orgmetrics.schema import RUN_METADATA_FIELDS
 from orgmetrics.timeutil import to_iso
-from tests._contract import RUN_METADATA_FIELDS
 from tests.integration._collect_fixtures import (
     LOOKBACK,
     NOW,

@@ -16,8 +16,8 @@ from orgmetrics.demo.generate import SPECIAL_REPOS, generate_org
 from orgmetrics.demo.model import Org
 from orgmetrics.demo.snapshot import write_snapshot
 from orgmetrics.errors import SchemaError
+from orgmetrics.schema import RUN_METADATA_FIELDS
 from orgmetrics.store import read_json
-from tests._contract import RUN_METADATA_FIELDS
 
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
 RUN_ID = "00000000-0000-4000-8000-000000000001"
