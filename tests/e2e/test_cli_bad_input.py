@@ -501,16 +501,6 @@ def _rename_first(items: list[dict[str, Any]], name: Any) -> list[dict[str, Any]
     return [*items, {**live, "name": name, "full_name": f"{ORG}/{name}", "id": 999_999}]
 
 
-FINDING_F1 = (
-    "F1 (cli-findings.md): a repo-listing item without 'id'/'full_name' crashes collect with a "
-    "KeyError traceback in orgmetrics/collect/normalize.py repo_info"
-)
-FINDING_F2 = (
-    "F2 (cli-findings.md): a repo-listing item whose name is not a string crashes collect with "
-    "a TypeError traceback (sorted(listed) in orgmetrics/collect/__init__.py _collect)"
-)
-
-
 @pytest.mark.parametrize(
     "change",
     [
@@ -518,11 +508,11 @@ FINDING_F2 = (
         pytest.param(lambda items: [*items, "not-a-repo"], id="item-not-object"),
         pytest.param(
             lambda items: [*items, {"name": "half-a-repo"}],
-            id="item-missing-fields",  # was FINDING_F1, fixed in orgmetrics/collect/plan.py
+            id="item-missing-fields",  # regression: once a traceback
         ),
         pytest.param(
             lambda items: _rename_first(items, 12345),
-            id="name-not-string",  # was FINDING_F2, fixed in orgmetrics/collect/plan.py
+            id="name-not-string",  # regression: once a traceback
         ),
     ],
 )
@@ -679,12 +669,6 @@ def test_collect_hostile_next_link(
     assert_kept(before, snapshot)
 
 
-FINDING_F4 = (
-    "F4 (cli-findings.md): a GraphQL answer whose `nodes` are not objects crashes collect with "
-    "a TypeError traceback in orgmetrics/collect/facts.py _all_labels"
-)
-
-
 def _strings_for_nodes(value: Any) -> Any:
     if isinstance(value, dict):
         return {
@@ -706,7 +690,7 @@ def _strings_for_nodes(value: Any) -> Any:
         ),
         pytest.param(
             _strings_for_nodes,
-            id="nodes-not-objects",  # was FINDING_F4, fixed in orgmetrics/collect/
+            id="nodes-not-objects",  # regression: once a traceback
         ),
     ],
 )
@@ -745,13 +729,7 @@ def test_collect_malformed_graphql_answers(
         one_line(err)
 
 
-FINDING_F5 = (
-    "F5 (cli-findings.md): an orgmetrics.toml that is not UTF-8 ends with a UnicodeDecodeError "
-    "traceback from tomllib.load in orgmetrics/config.py _read_file"
-)
-
-
-def test_collect_config_file_not_utf8(  # was FINDING_F5, fixed in orgmetrics/config.py
+def test_collect_config_file_not_utf8(  # regression: once a traceback
     snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake = good_env(monkeypatch)
@@ -857,13 +835,7 @@ def test_report_with_a_truncated_history_dashboard(
     assert_kept(before, offline)
 
 
-FINDING_F6 = (
-    "F6 (cli-findings.md): collect --resume of a run whose metadata lacks as_of/lookback_days "
-    "ends with a KeyError traceback in orgmetrics/collect/__init__.py _collect"
-)
-
-
-def test_collect_resume_of_damaged_run_metadata(  # was FINDING_F6, fixed in orgmetrics/collect
+def test_collect_resume_of_damaged_run_metadata(  # regression: once a traceback
     snapshot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good_env(monkeypatch)

@@ -87,7 +87,7 @@ def deciding(dep: Deployment, as_of: datetime) -> tuple[str, datetime] | None:
 
     A status exactly at as_of has not happened yet: the window is `[start, as_of)` and the
     contract does not say otherwise for deployments; dora.py reads it the same way
-    (crosscheck-findings.md, note N1).
+    (METRICS.md, Conventions: the window is half-open).
     """
     found = None
     for status in sorted(dep.statuses, key=lambda s: (s.created_at, s.id)):
