@@ -110,7 +110,31 @@ def execute_notebook(
             progress_bar=False,
             execution_timeout=None if timeout is None else int(timeout),
             log_output=False,
+            kernel_manager_class=encrypted_kernel_manager(),
         )
+
+
+def encrypted_kernel_manager() -> type:
+    """A jupyter KernelManager that provisions CurveZMQ keys when the kernel supports them.
+
+    The notebook kernel talks to papermill over loopback TCP; with encryption the channel is not
+    readable by other local users, and ipykernel stops warning about plain-text transport.
+    Without libzmq's curve support the default (unencrypted) manager is returned.
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    if not zmq.has("curve"):
+        return KernelManager
+
+    class EncryptedKernelManager(KernelManager):
+        """`transport_encryption = "auto"`: keys when the kernelspec declares curve support."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.transport_encryption = "auto"
+
+    return EncryptedKernelManager
 
 
 def execute_report_notebook(

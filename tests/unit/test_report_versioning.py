@@ -167,3 +167,14 @@ def test_quarto_yml_reads_markdown_like_the_pandoc_engine() -> None:
         assert config["format"][fmt]["from"] == PANDOC_MARKDOWN_FORMAT
     assert config["format"]["html"]["embed-resources"] is True
     assert config["format"]["typst"]["pdf-standard"] == "a-2b"
+
+
+def test_notebook_kernels_get_an_encrypted_channel_when_curve_is_available() -> None:
+    """Regression: `make demo` printed ipykernel's 'running over TCP without encryption' warning."""
+    import zmq
+
+    from orgmetrics.report.render import encrypted_kernel_manager
+
+    manager = encrypted_kernel_manager()(kernel_name="python3")
+    expected = "auto" if zmq.has("curve") else "disabled"
+    assert getattr(manager, "transport_encryption", "disabled") == expected
