@@ -116,7 +116,7 @@ def fetch_facts(ctx: RunContext, names: list[str]) -> dict[str, RepoFacts]:
                 incident_labels=_matching(labels, ctx.incident_re),
                 dependabot_enabled=dependabot if isinstance(dependabot, bool) else None,
                 labels_truncated=truncated,
-                sizes=q.sizes_from_facts(repo, ctx.since_iso, ctx.deployments_since_iso),
+                sizes=q.sizes_from_facts(repo, ctx.since_iso, ctx.margin_since_iso),
                 commits_via_rest=(q.commits_in_lookback(repo) or 0) > q.HISTORY_PAGE,
             )
     return facts

@@ -225,9 +225,12 @@ class BatchRepo:
 
 
 def sizes_from_facts(
-    repo: dict[str, object], since: str, deployments_since: str | None = None
+    repo: dict[str, object], since: str, margin_since: str | None = None
 ) -> tuple[tuple[str, int], ...]:
     """First-page sizes from the facts query's probes: what is in the lookback, plus one.
+
+    Recent PRs and deployments count from `margin_since` (the lookback start less
+    `schema.LOOKBACK_MARGIN`; default: `since`), as their paging does.
 
     One node older than the lookback (when there is one) lets the paging stop without a
     further request; 0 means the source has nothing to fetch.
@@ -249,8 +252,8 @@ def sizes_from_facts(
     open_prs = repo.get("sizeOpenPRs")
     total_open = open_prs.get("totalCount") if isinstance(open_prs, dict) else None
     sizes = [
-        ("recentPRs", recent("sizeRecentPRs", "updatedAt")),
-        ("deployments", recent("sizeDeployments", "createdAt", deployments_since or since)),
+        ("recentPRs", recent("sizeRecentPRs", "updatedAt", margin_since or since)),
+        ("deployments", recent("sizeDeployments", "createdAt", margin_since or since)),
     ]
     if isinstance(total_open, int):
         sizes.append(("openPRs", min(FOLLOW_PAGE, total_open)))

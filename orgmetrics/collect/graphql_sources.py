@@ -84,7 +84,9 @@ def _past_since(ctx: RunContext, alias: str, nodes: list[dict[str, Any]]) -> boo
     if key is None or not nodes:
         return False
     last = nodes[-1].get(key)
-    start = ctx.deployments_since_iso if alias == "deployments" else ctx.since_iso
+    # Deployments and recent PRs reach back a margin before the lookback start (merged PRs and
+    # deployments decided inside it); releases stop at the start.
+    start = ctx.margin_since_iso if alias in ("deployments", "recentPRs") else ctx.since_iso
     return bool(last) and (n.ts(last) or "") < start
 
 
@@ -170,8 +172,12 @@ def _assemble(
     if out["pull_requests"].available:
         nodes: dict[int, dict[str, Any]] = {}
         recent = connections.get("recentPRs", _Nodes()).nodes
+        early = ctx.margin_since_iso
         for pr in recent:
-            if (n.ts(pr.get("updatedAt")) or "") >= since:
+            # Updated in the lookback, or merged up to a margin before it (its first production
+            # deployment may be inside the lookback: DORA lead time).
+            merged = n.ts(pr.get("mergedAt")) or ""
+            if (n.ts(pr.get("updatedAt")) or "") >= since or early <= merged < since:
                 nodes[int(pr["number"])] = pr
         for pr in connections.get("openPRs", _Nodes()).nodes:
             nodes[int(pr["number"])] = pr
@@ -186,7 +192,7 @@ def _assemble(
 
     if out["deployments"].available:
         # Created in the lookback, or up to a margin before it and decided (a status) inside it.
-        early = ctx.deployments_since_iso
+        early = ctx.margin_since_iso
         deployments = [n.deployment(d) for d in connections.get("deployments", _Nodes()).nodes]
         out["deployments"].items = n.sort_items(
             "deployments",

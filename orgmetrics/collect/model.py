@@ -10,7 +10,7 @@ from typing import Any
 
 from orgmetrics.github import GitHubClient
 from orgmetrics.github.errors import clean_message
-from orgmetrics.schema import DEPLOYMENT_MARGIN
+from orgmetrics.schema import LOOKBACK_MARGIN
 from orgmetrics.timeutil import to_iso
 
 
@@ -78,10 +78,16 @@ class RunContext:
         return to_iso(self.since)
 
     @property
+    def margin_since_iso(self) -> str:
+        """How far back deployments and merged PRs are fetched: a margin before the lookback
+        start, so a deployment created before it but decided (its success/failure status) inside
+        it counts, and a PR merged before it whose first production deployment is inside it."""
+        return to_iso(self.since - LOOKBACK_MARGIN)
+
+    @property
     def deployments_since_iso(self) -> str:
-        """How far back deployments are fetched: a margin before the lookback start, so a
-        deployment created before it but decided (its success/failure status) inside it counts."""
-        return to_iso(self.since - DEPLOYMENT_MARGIN)
+        """How far back deployments are fetched (= `margin_since_iso`)."""
+        return self.margin_since_iso
 
     def remaining_pages(self, used: int) -> int | None:
         """How many more pages a source may fetch after `used` ones (None: no cap)."""

@@ -4,9 +4,9 @@
 non-archived repo and `meta/run_<YYYYMMDD_HHMMSS>.json`, as the collector does, so the
 aggregation benchmark (2,000 repos) and the report tests need no server. Lookback semantics
 follow the collector: events in `[as_of - lookback_days, as_of]` (as_of included), every PR
-and incident still open at `as_of` however old, every deployment created up to
-`schema.DEPLOYMENT_MARGIN` before the lookback with a status inside it, and every alert in
-every state. Objects are
+and incident still open at `as_of` however old, every PR merged up to `schema.LOOKBACK_MARGIN`
+before the lookback, every deployment created up to that margin before the lookback with a
+status inside it, and every alert in every state. Objects are
 seen as they were at `as_of` (a PR merged later is open, a status posted later is absent), so
 `as_of` may lie before `org.now`.
 """
@@ -168,6 +168,7 @@ def raw_document(
         for pr in repo.pulls
         if _in_lookback(pr.created_at, pr.closed_at, since, as_of)
         or any(r.submitted_at is not None and since <= r.submitted_at <= as_of for r in pr.reviews)
+        or (pr.merged_at is not None and since - schema.LOOKBACK_MARGIN <= pr.merged_at < since)
     ]
     deployments = [
         {
@@ -184,7 +185,7 @@ def raw_document(
             "statuses_truncated": False,
         }
         for d in repo.deployments
-        if since - schema.DEPLOYMENT_MARGIN <= d.created_at <= as_of
+        if since - schema.LOOKBACK_MARGIN <= d.created_at <= as_of
         and (d.created_at >= since or any(since <= s.created_at <= as_of for s in d.statuses))
     ]
     label_re = re.compile(incident_label_pattern, re.IGNORECASE)

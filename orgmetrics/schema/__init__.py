@@ -64,10 +64,13 @@ RAW_SOURCES: tuple[str, ...] = (
     "secret_scanning_alerts",
 )
 
-# Deployments in a raw document: those created in the lookback, plus those created up to this
-# margin before its start whose deciding status (any status) is inside it. The collector fetches
-# and the demo snapshot selects by this one rule.
-DEPLOYMENT_MARGIN = timedelta(days=7)
+# The lookback margin. Deployments in a raw document: those created in the lookback, plus those
+# created up to this margin before its start whose deciding status (any status) is inside it.
+# Pull requests: those updated in the lookback (plus every open one), plus those merged up to
+# this margin before its start (their first production deployment may be inside it: DORA lead
+# time). The collector fetches and the demo snapshot selects by this one rule.
+LOOKBACK_MARGIN = timedelta(days=7)
+DEPLOYMENT_MARGIN = LOOKBACK_MARGIN  # the older name, kept importable
 
 
 @cache

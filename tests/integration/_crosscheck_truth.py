@@ -505,7 +505,8 @@ def top_contributors(identities: Iterable[str | None], n: int = 10) -> list[dict
 def lookback_items(repo: Repo, as_of: datetime, since: datetime) -> dict[str, set[Any]]:
     """Per raw source, the ids of the model's items the collector must fetch for the lookback.
 
-    Per the contract and INTERFACES: PRs updated in the lookback plus every open PR; events
+    Per the contract and INTERFACES: PRs updated in the lookback plus every open PR, and PRs
+    merged up to 7 days before `since` (lead time of a first deployment inside it); events
     (deployments, runs) created in `[since, as_of]`, and deployments created up to 7 days before
     `since` with a status in `[since, as_of]`; commits authored and committed there;
     incident issues updated in the lookback or still open; releases created or published in
@@ -516,7 +517,12 @@ def lookback_items(repo: Repo, as_of: datetime, since: datetime) -> dict[str, se
         "pull_requests": {
             p.number
             for p in repo.pulls
-            if p.created_at <= as_of and (look.has(p.updated_at) or p.state == "open")
+            if p.created_at <= as_of
+            and (
+                look.has(p.updated_at)
+                or p.state == "open"
+                or (p.merged_at is not None and since - timedelta(days=7) <= p.merged_at < since)
+            )
         },
         "deployments": {
             d.id

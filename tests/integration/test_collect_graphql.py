@@ -92,6 +92,11 @@ def test_sizes_from_facts_counts_the_lookback_plus_one() -> None:
         "openPRs": 4,
         "deployments": 0,  # nothing to fetch
     }
+    # With the lookback margin, recent PRs count from 7 days earlier (PRs merged just before the
+    # lookback start are fetched for DORA lead time): the five of 2026-01-20 are still outside.
+    margin = "2026-01-25T00:00:00Z"
+    assert dict(q.sizes_from_facts(repo, since, margin))["recentPRs"] == 4
+    assert dict(q.sizes_from_facts(repo, since, "2026-01-18T00:00:00Z"))["recentPRs"] == 8
     full = {"sizeRecentPRs": {"nodes": [{"updatedAt": "2026-02-20T00:00:00Z"}] * 100}}
     assert dict(q.sizes_from_facts(full, since))["recentPRs"] == 100
 

@@ -6,10 +6,10 @@ objects (`_crosscheck_truth`, which uses none of `orgmetrics.metrics`). One coll
 module, aggregated with W = 30 and W = 90 (= the lookback); each test compares one key (or a
 few) for every scanned repo and for the org. The org is the demo's 14 special repos plus
 planted boundary cases (`_plant_edges`). A second, cheaper check compares `write_snapshot`
-(no HTTP) with the collection. The one known difference, the PR half of the lookback edge
-documented in METRICS.md ("The lookback edge"), is `xfail(strict=True)` at W = L: the day the
-collector fetches PRs merged a margin before the lookback start, that case XPASSes and the mark
-must go. (Deployments are already fetched from 7 days before the lookback start.)
+(no HTTP) with the collection. The lookback edge documented in METRICS.md ("The lookback edge")
+is covered at W = L by planted cases: deployments created up to 7 days before the lookback start
+and decided inside it, and PRs merged up to 7 days before it, are collected, so no key is a
+known difference (`KNOWN` is empty; a documented limitation would go there as xfail(strict)).
 """
 
 from __future__ import annotations
@@ -310,17 +310,10 @@ def view(request: pytest.FixtureRequest, dashboards: dict[int, dict[str, Any]]) 
     return View(days, truth.Span(NOW - timedelta(days=days), NOW), dashboards[days])
 
 
-F2 = (
-    "lookback edge (METRICS.md): the collector keeps PRs updated in the lookback (plus open ones), "
-    "so with W = L a PR merged before the lookback start whose first production deployment is in "
-    "the window is missing from the lead time"
-)
 # (test, key, window) -> the documented limitation that makes it differ (xfail, strict).
-# The deployment half of the lookback edge is fixed (deployments created up to 7 days before the
-# lookback start and decided inside it are collected); the PR half remains.
-KNOWN: dict[tuple[str, str, int], str] = {
-    ("dora", "lead_time_hours_median", LOOKBACK): F2,
-}
+# Both halves of the lookback edge are fixed (deployments created up to 7 days before the
+# lookback start and decided inside it, and PRs merged up to 7 days before it, are collected).
+KNOWN: dict[tuple[str, str, int], str] = {}
 
 
 _DORA: dict[int, dict[str, truth.Dora]] = {}

@@ -113,12 +113,21 @@ def test_lookback_semantics(org: Org, snapshot: Path) -> None:
         for pr in repo.pulls:
             if pr.state == "open":
                 assert pr.number in prs, (repo.name, pr.number)
-        # Nothing with all its activity before the lookback.
+        # Nothing with all its activity before the lookback, except PRs merged up to 7 days
+        # before it (their first production deployment may be inside it: DORA lead time).
+        early = (since - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
         for p in prs.values():
             stamps = [p["created_at"], p["closed_at"]] + [r["submitted_at"] for r in p["reviews"]]
-            assert p["state"] == "OPEN" or max(s for s in stamps if s) >= "2026-03-17T00:00:00Z"
+            assert (
+                p["state"] == "OPEN"
+                or max(s for s in stamps if s) >= "2026-03-17T00:00:00Z"
+                or early <= (p["merged_at"] or "") < doc["since"]
+            ), (repo.name, p["number"])
+        # Every PR merged in that margin is there.
+        for pr in repo.pulls:
+            if pr.merged_at is not None and since - timedelta(days=7) <= pr.merged_at < since:
+                assert pr.number in prs, (repo.name, pr.number)
         # Deployments: created in the lookback, or up to 7 days before it and decided inside it.
-        early = (since - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
         for d in doc["deployments"]["items"]:
             assert d["created_at"] >= doc["since"] or (
                 d["created_at"] >= early
