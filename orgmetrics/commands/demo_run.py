@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 
 from orgmetrics.errors import OrgmetricsError
+from orgmetrics.store import read_json
+from orgmetrics.timeutil import parse_iso
 
 # Long enough to back-fill five month-ends with a 30-day window from one snapshot.
 DEMO_LOOKBACK_DAYS = 190
@@ -87,10 +89,7 @@ def demo_run(
     click.echo(f"demo: run {collected.run_id} -> {collected.meta_path}")
 
     params = config.metric_params()
-    snapshot = aggregate_snapshot(
-        data_dir, run_id=collected.run_id, window_days=window_days, params=params
-    )
-    snapshot_as_of = datetime.fromisoformat(str(snapshot.dashboard["as_of"]).replace("Z", "+00:00"))
+    snapshot_as_of = parse_iso(str(read_json(collected.meta_path)["as_of"]))
     for month_end in previous_month_ends(snapshot_as_of, BACKFILL_MONTHS):
         back = aggregate_snapshot(
             data_dir,
@@ -100,7 +99,7 @@ def demo_run(
             params=params,
         )
         click.echo(f"demo: back-filled {month_end:%Y-%m-%d} -> {back.history_path}")
-    # The latest aggregation is the one the report shows: aggregate at the snapshot's as_of last.
+    # Aggregate at the snapshot's own as_of last: aggregated/dashboard.json is the latest one.
     aggregate_snapshot(data_dir, run_id=collected.run_id, window_days=window_days, params=params)
 
     result = render_report(
