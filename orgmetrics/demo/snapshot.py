@@ -14,7 +14,6 @@ seen as they were at `as_of` (a PR merged later is open, a status posted later i
 from __future__ import annotations
 
 import json
-import platform
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -23,8 +22,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from orgmetrics import __version__, schema
-from orgmetrics.buildinfo import git_commit
+from orgmetrics import schema
+from orgmetrics.collect.runmeta import build_meta, invocation
 from orgmetrics.demo.model import Org, PullRequest, Repo, User
 from orgmetrics.metrics.params import MetricParams
 from orgmetrics.store import DataDir, atomic_write_json, atomic_write_text, dumps_canonical
@@ -425,45 +424,27 @@ def write_snapshot(
         scanned.append(repo.name)
         errors_count += len(doc["errors"])
         repos_with_errors += bool(doc["errors"])
-    meta = {
+    base = {
         "run_id": run_id,
-        "status": "complete",
         "source": "orgmetrics.demo.snapshot (synthetic organisation, written without HTTP)",
-        "started_at": to_iso(as_of),
-        "finished_at": to_iso(as_of),
-        "duration_seconds": 0.0,
         "org": org.login,
         "api_url": None,
         "as_of": to_iso(as_of),
         "lookback_days": lookback_days,
         "since": to_iso(as_of - timedelta(days=lookback_days)),
-        "repos_total": len(scanned) + len(archived),
-        "repos_scanned": len(scanned),
-        "archived_skipped": len(archived),
-        "request_count": 0,
-        "graphql_points": 0,
-        "not_modified_count": 0,
-        "retries": 0,
-        "errors_count": errors_count,
-        "rate_limit_remaining": None,
-        "rate_limit_reset": None,
-        "collector_version": __version__,
-        "python_version": platform.python_version(),
-        "git_commit": git_commit(),
         "config": {
             "org": org.login,
             "lookback_days": lookback_days,
             "incident_label_pattern": incident_label_pattern,
         },
-        "repos_planned": len(scanned),
-        "repos_with_errors": repos_with_errors,
-        "excluded_by_filter": 0,
-        "stop_reason": None,
-        "resume_command": None,
-        "token_scopes": None,
-        "rate_limits": {},
-        "invocations": [],
-        "repos": {
+    }
+    meta = build_meta(
+        base=base,
+        invocations=[invocation({}, as_of, as_of, "complete")],
+        stats={},
+        status="complete",
+        stop_reason=None,
+        repos={
             "scanned": scanned,
             "written": list(scanned),
             "archived": archived,
@@ -472,7 +453,13 @@ def write_snapshot(
             "unsafe": [],
             "vanished": [],
         },
-    }
+        counts={
+            "repos_total": len(scanned) + len(archived),
+            "errors_count": errors_count,
+            "repos_with_errors": repos_with_errors,
+        },
+        resume_command=None,
+    )
     meta_path = layout.meta_dir / f"run_{as_of.strftime('%Y%m%d_%H%M%S')}.json"
     atomic_write_json(meta_path, meta)
     return run_id
